@@ -1,0 +1,3 @@
+"""The ``sigmoid data`` subcommand (placeholder until it is written)."""
+
+COMMANDS: list = []

@@ -1,0 +1,3 @@
+"""The ``sigmoid neuron`` subcommand (placeholder until it is written)."""
+
+COMMANDS: list = []

@@ -1,0 +1,3 @@
+"""The ``sigmoid plot`` subcommand (placeholder until it is written)."""
+
+COMMANDS: list = []

@@ -1,0 +1,3 @@
+"""The ``sigmoid train`` subcommand (placeholder until it is written)."""
+
+COMMANDS: list = []

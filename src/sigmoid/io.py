@@ -1,0 +1,188 @@
+"""Saving and loading networks: one ``.npz`` file of arrays plus JSON metadata, never pickle.
+
+The file holds ``weights_0, biases_0, weights_1, ...`` and two uint8 arrays of UTF-8 JSON:
+``metadata`` (format, version, sizes, activations, cost, init, dtype) and optionally ``history``
+(the :class:`sigmoid.training.History` of the run that made it). It is read with
+``allow_pickle=False`` and checked before use: a file with the wrong shapes, an unknown format
+version or missing arrays is refused with :class:`sigmoid.errors.ModelFileError`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import tempfile
+import zipfile
+from pathlib import Path
+
+import numpy as np
+
+from sigmoid.errors import ModelFileError
+from sigmoid.network import Network
+
+FORMAT = "sigmoid-network"
+VERSION = 1
+
+
+@contextlib.contextmanager
+def atomic_writer(path: str | Path):
+    """Open a temporary file beside ``path`` for writing; on success rename it to ``path``.
+
+    If anything fails (including Ctrl-C) the temporary file is removed and ``path`` is left as it
+    was, so no reader ever sees a half-written file.
+    """
+    path = Path(path)
+    descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            yield handle
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temporary)
+        raise
+
+
+def atomic_write_bytes(path: str | Path, data: bytes) -> Path:
+    """Write ``data`` to ``path`` atomically (see :func:`atomic_writer`)."""
+    with atomic_writer(path) as handle:
+        handle.write(data)
+    return Path(path)
+
+
+def _json_array(value) -> np.ndarray:
+    return np.frombuffer(json.dumps(value).encode("utf-8"), dtype=np.uint8)
+
+
+def metadata(network: Network) -> dict:
+    """The JSON metadata that describes ``network``'s architecture."""
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "sizes": network.sizes,
+        "hidden_activation": network.hidden_activation.name,
+        "output_activation": network.output_activation.name,
+        "cost": network.cost.name,
+        "init": network.init,
+        "dtype": network.dtype.name,
+    }
+
+
+def save(network: Network, path: str | Path, history=None) -> Path:
+    """Save ``network`` (and optionally its training ``history``) to ``path``, atomically."""
+    path = Path(path)
+    if path.is_dir():
+        raise ModelFileError(f"cannot save the model to {path}: it is a folder")
+    if not path.parent.is_dir():
+        raise ModelFileError(f"cannot save the model to {path}: folder {path.parent} does not exist")
+    arrays = {"metadata": _json_array(metadata(network))}
+    for layer, (w, b) in enumerate(zip(network.weights, network.biases)):
+        arrays[f"weights_{layer}"], arrays[f"biases_{layer}"] = w, b
+    if history is not None:
+        arrays["history"] = _json_array(history.to_dict())
+    try:
+        with atomic_writer(path) as handle:
+            np.savez(handle, **arrays)
+    except PermissionError as error:
+        raise ModelFileError(f"cannot save the model to {path}: {error.strerror}") from None
+    return path
+
+
+def _read_arrays(path: Path) -> dict[str, np.ndarray]:
+    if not path.exists():
+        raise ModelFileError(f"no model file at {path}")
+    if path.is_dir():
+        raise ModelFileError(f"{path} is a folder, not a model file")
+    try:
+        with np.load(path, allow_pickle=False) as archive:
+            if not isinstance(archive, np.lib.npyio.NpzFile):
+                raise ModelFileError(f"{path} is a single .npy array, not a sigmoid model file")
+            return {name: archive[name] for name in archive.files}
+    except ModelFileError:
+        raise
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile, KeyError) as error:
+        raise ModelFileError(f"{path} is not a sigmoid model file (.npz): {error}") from None
+
+
+def _read_json(arrays: dict[str, np.ndarray], name: str, path: Path):
+    array = arrays.get(name)
+    if array is None or array.dtype != np.uint8 or array.ndim != 1:
+        raise ModelFileError(f"{path} is not a sigmoid model file: no {name} record")
+    try:
+        return json.loads(array.tobytes().decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise ModelFileError(f"{path} is not a sigmoid model file: its {name} is not JSON") from None
+
+
+def _check_metadata(meta, path: Path) -> None:
+    if not isinstance(meta, dict) or meta.get("format") != FORMAT:
+        raise ModelFileError(f"{path} is not a sigmoid model file (format {FORMAT!r} expected)")
+    if meta.get("version") != VERSION:
+        raise ModelFileError(
+            f"{path} has model format version {meta.get('version')!r}; this sigmoid reads version "
+            f"{VERSION} (upgrade sigmoid to read it)"
+        )
+    required = ("sizes", "hidden_activation", "output_activation", "cost", "init", "dtype")
+    missing = [key for key in required if key not in meta]
+    if missing:
+        raise ModelFileError(f"{path}: model metadata lacks {', '.join(missing)}")
+
+
+def load(path: str | Path) -> Network:
+    """Load a network saved by :func:`save`; bit-identical weights, the same predictions."""
+    path = Path(path)
+    arrays = _read_arrays(path)
+    meta = _read_json(arrays, "metadata", path)
+    _check_metadata(meta, path)
+    try:
+        network = Network(
+            meta["sizes"],
+            hidden_activation=meta["hidden_activation"],
+            output_activation=meta["output_activation"],
+            cost=meta["cost"],
+            init=meta["init"],
+            dtype=meta["dtype"],
+            rng=0,
+        )
+    except (TypeError, ValueError) as error:
+        raise ModelFileError(f"{path}: invalid model metadata: {error}") from None
+    for layer in range(len(network.weights)):
+        network.weights[layer] = _layer_array(arrays, f"weights_{layer}", network.weights[layer], path)
+        network.biases[layer] = _layer_array(arrays, f"biases_{layer}", network.biases[layer], path)
+    extra = sorted(set(arrays) - {"metadata", "history"} - _layer_names(len(network.weights)))
+    if extra:
+        raise ModelFileError(f"{path}: unexpected arrays {extra} for sizes {network.sizes}")
+    return network
+
+
+def _layer_names(layers: int) -> set[str]:
+    return {f"{kind}_{layer}" for layer in range(layers) for kind in ("weights", "biases")}
+
+
+def _layer_array(arrays, name: str, like: np.ndarray, path: Path) -> np.ndarray:
+    array = arrays.get(name)
+    if array is None:
+        raise ModelFileError(f"{path}: missing array {name}")
+    if array.shape != like.shape or array.dtype != like.dtype:
+        raise ModelFileError(
+            f"{path}: {name} has shape {array.shape} and dtype {array.dtype}, expected "
+            f"{like.shape} and {like.dtype}"
+        )
+    if not np.isfinite(array).all():
+        raise ModelFileError(f"{path}: {name} contains NaN or infinite values")
+    return np.ascontiguousarray(array)
+
+
+def load_history(path: str | Path):
+    """The training history stored in a model file, or ``None`` if it has none."""
+    from sigmoid.training import History
+
+    path = Path(path)
+    arrays = _read_arrays(path)
+    _check_metadata(_read_json(arrays, "metadata", path), path)
+    if "history" not in arrays:
+        return None
+    return History.from_dict(_read_json(arrays, "history", path))

@@ -1,0 +1,408 @@
+r"""Mini-batch stochastic gradient descent, with the book's regularisation and schedules.
+
+One step on a mini-batch of m examples out of a training set of n, learning rate η:
+
+.. math::
+    v &← μ v − η\,(∇_W C_{batch} + \tfrac{λ_2}{n} W + \tfrac{λ_1}{n}\,\mathrm{sgn}(W)),
+    \qquad W ← W + v, \\
+    b &← b − η\,∇_b C_{batch},
+
+where :math:`∇C_{batch} = \tfrac1m \sum_x ∇C_x` comes from backpropagation. With momentum μ = 0 the
+weight step is the book's :math:`W ← (1 − ηλ_2/n) W − \tfrac{η}{m}\sum_x ∇_W C_x` (weight decay).
+Biases are not regularised.
+
+Training returns a :class:`History` of per-epoch costs and accuracies. It stops early when
+
+- the cost or the weights become non-finite (the weights of the last finite epoch are kept),
+- ``early_stopping=N``: the monitored accuracy has not improved for N epochs,
+- ``learning_rate_schedule=N``: η is halved after N epochs without improvement, and training
+  stops once η has fallen to 1/128 of its first value (the book's chapter 3 schedule),
+- Ctrl-C: training stops at the next mini-batch boundary and keeps the model; a second Ctrl-C
+  interrupts at once.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import math
+import signal
+import threading
+import time
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from sigmoid.errors import SigmoidError
+from sigmoid.network import Network, as_generator
+
+#: Training stops once the learning rate falls to this fraction of its start (book, chapter 3).
+SCHEDULE_FLOOR = 1 / 128
+
+#: Mini-batches run between two checks for Ctrl-C and two progress updates.
+CHUNK_EXAMPLES = 2_000
+
+
+@dataclass
+class History:
+    """What happened in each epoch of training; lists hold one value per completed epoch.
+
+    A metric that was not monitored stays an empty list. ``stopped`` says why training ended.
+    """
+
+    training_cost: list[float] = field(default_factory=list)
+    training_accuracy: list[float] = field(default_factory=list)
+    evaluation_cost: list[float] = field(default_factory=list)
+    evaluation_accuracy: list[float] = field(default_factory=list)
+    learning_rate: list[float] = field(default_factory=list)
+    seconds: list[float] = field(default_factory=list)
+    stopped: str = ""
+    diverged: bool = False
+    interrupted: bool = False
+    settings: dict = field(default_factory=dict)
+
+    METRICS = ("training_cost", "training_accuracy", "evaluation_cost", "evaluation_accuracy")
+
+    @property
+    def epochs(self) -> int:
+        """Number of completed epochs."""
+        return len(self.seconds)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> History:
+        if not isinstance(data, dict):
+            raise SigmoidError(f"a training history must be a JSON object, got {type(data).__name__}")
+        known = {name for name in cls.__dataclass_fields__}
+        unknown = set(data) - known
+        if unknown:
+            raise SigmoidError(f"not a training history: unknown keys {sorted(unknown)}")
+        history = cls(**data)
+        lengths = {len(getattr(history, name)) for name in ("learning_rate", "seconds")}
+        if len(lengths) != 1:
+            raise SigmoidError("corrupt training history: per-epoch lists have different lengths")
+        return history
+
+    def save(self, path: str | Path) -> Path:
+        """Write the history as JSON, atomically (a temporary file renamed into place)."""
+        from sigmoid.io import atomic_write_bytes
+
+        return atomic_write_bytes(Path(path), json.dumps(self.to_dict(), indent=1).encode())
+
+    @classmethod
+    def load(cls, path: str | Path) -> History:
+        path = Path(path)
+        try:
+            data = json.loads(path.read_text())
+        except FileNotFoundError:
+            raise SigmoidError(f"no history file at {path}") from None
+        except (UnicodeDecodeError, json.JSONDecodeError) as error:
+            raise SigmoidError(f"{path} is not a training history (JSON): {error}") from None
+        return cls.from_dict(data)
+
+
+@dataclass(frozen=True)
+class Hyperparameters:
+    """The settings of one SGD run, checked once."""
+
+    epochs: int
+    batch_size: int
+    learning_rate: float
+    l2: float = 0.0
+    l1: float = 0.0
+    momentum: float = 0.0
+    early_stopping: int | None = None
+    learning_rate_schedule: int | None = None
+
+    def __post_init__(self) -> None:
+        _require(isinstance(self.epochs, int) and self.epochs >= 1, "epochs must be >= 1", self.epochs)
+        _require(
+            isinstance(self.batch_size, int) and self.batch_size >= 1,
+            "batch_size must be >= 1", self.batch_size,
+        )
+        _require(
+            math.isfinite(self.learning_rate) and self.learning_rate > 0,
+            "learning_rate must be a finite number > 0", self.learning_rate,
+        )
+        for name in ("l2", "l1"):
+            value = getattr(self, name)
+            _require(math.isfinite(value) and value >= 0, f"{name} must be >= 0", value)
+        _require(0 <= self.momentum < 1, "momentum must be in [0, 1)", self.momentum)
+        for name in ("early_stopping", "learning_rate_schedule"):
+            value = getattr(self, name)
+            _require(value is None or (isinstance(value, int) and value >= 1), f"{name} must be >= 1", value)
+
+
+def _require(ok: bool, message: str, value) -> None:
+    if not ok:
+        raise ValueError(f"{message}, got {value!r}")
+
+
+class _StopFlag:
+    """Set by the first Ctrl-C while training runs; a second Ctrl-C interrupts at once."""
+
+    def __init__(self) -> None:
+        self.requested = False
+
+    @contextlib.contextmanager
+    def installed(self):
+        if threading.current_thread() is not threading.main_thread():
+            yield self
+            return
+        previous = signal.getsignal(signal.SIGINT)
+
+        def on_interrupt(signum, frame):
+            self.requested = True
+            signal.signal(signal.SIGINT, previous)
+
+        signal.signal(signal.SIGINT, on_interrupt)
+        try:
+            yield self
+        finally:
+            signal.signal(signal.SIGINT, previous)
+
+
+def train(
+    network: Network,
+    training_data: tuple,
+    *,
+    epochs: int,
+    batch_size: int,
+    learning_rate: float,
+    l2: float = 0.0,
+    l1: float = 0.0,
+    momentum: float = 0.0,
+    evaluation_data: tuple | None = None,
+    monitor: Sequence[str] | None = None,
+    early_stopping: int | None = None,
+    learning_rate_schedule: int | None = None,
+    rng: int | np.random.Generator | None = None,
+    callbacks: Sequence = (),
+    backend: str = "auto",
+) -> History:
+    """Train ``network`` in place by mini-batch SGD and return the :class:`History`.
+
+    ``training_data`` and ``evaluation_data`` are ``(X, y)`` pairs, ``X`` of shape
+    ``(n, n_inputs)`` and ``y`` labels ``(n,)`` or targets ``(n, n_outputs)``. ``monitor`` names the
+    metrics to record each epoch (default: all of :attr:`History.METRICS` that the data allows).
+    ``rng`` (seed or Generator) shuffles the examples. ``backend``: ``"numpy"`` (the reference),
+    ``"compiled"`` (the Numba kernel) or ``"auto"`` (compiled where it supports the network).
+    Each callback may define ``on_epoch_begin(epoch, n_examples)``, ``on_progress(n_examples)``
+    and ``on_epoch_end(epoch, history)``.
+    """
+    settings = Hyperparameters(
+        epochs, batch_size, float(learning_rate), float(l2), float(l1), float(momentum),
+        early_stopping, learning_rate_schedule,
+    )
+    X, Y = _training_arrays(network, training_data, "training_data")
+    evaluation = None
+    if evaluation_data is not None:
+        evaluation = _training_arrays(network, evaluation_data, "evaluation_data")
+    metrics = _metrics(monitor, evaluation is not None)
+    generator = as_generator(rng)
+    stepper = _make_stepper(network, X, Y, settings, backend)
+
+    history = History(settings=asdict(settings) | {"backend": stepper.name, "n_train": len(X)})
+    tracker = _Tracker(settings, history)
+    eta = settings.learning_rate
+    stop = _StopFlag()
+    with stop.installed():
+        for epoch in range(settings.epochs):
+            started = time.perf_counter()
+            snapshot = _parameters_copy(network, stepper)
+            for callback in callbacks:
+                _call(callback, "on_epoch_begin", epoch, len(X))
+            order = generator.permutation(len(X))
+            finished = stepper.run_epoch(order, eta, stop, callbacks)
+            if not finished:
+                history.interrupted = True
+                history.stopped = (
+                    f"interrupted during epoch {epoch + 1}; the model after the last "
+                    f"complete mini-batch is kept"
+                )
+                break
+            values = _measure(network, metrics, (X, Y), evaluation, settings)
+            if not _all_finite(network, values):
+                _restore(network, stepper, snapshot)
+                history.diverged = True
+                history.stopped = (
+                    f"the cost became non-finite in epoch {epoch + 1} (learning rate {eta:g} is "
+                    f"probably too large); kept the weights from the end of epoch {epoch}"
+                )
+                break
+            _record(history, values, eta, time.perf_counter() - started)
+            for callback in callbacks:
+                _call(callback, "on_epoch_end", epoch, history)
+            eta, reason = tracker.after_epoch(eta)
+            if reason:
+                history.stopped = reason
+                break
+    if not history.stopped:
+        history.stopped = f"completed {history.epochs} epochs"
+    return history
+
+
+def _training_arrays(network: Network, data, name: str) -> tuple[np.ndarray, np.ndarray]:
+    try:
+        X, y = data
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be a pair (X, y)") from None
+    batch, _ = network.as_batch(X, name=f"{name} X")
+    if batch.shape[0] == 0:
+        raise ValueError(f"{name} has no examples")
+    return batch, network.as_targets(y, batch.shape[0], name=f"{name} y")
+
+
+def _metrics(monitor: Sequence[str] | None, has_evaluation: bool) -> tuple[str, ...]:
+    if monitor is None:
+        monitor = History.METRICS if has_evaluation else History.METRICS[:2]
+    unknown = set(monitor) - set(History.METRICS)
+    if unknown:
+        raise ValueError(f"unknown metric(s) {sorted(unknown)}; choose from {', '.join(History.METRICS)}")
+    if not has_evaluation and any(name.startswith("evaluation") for name in monitor):
+        raise ValueError("evaluation metrics were asked for but no evaluation_data was given")
+    return tuple(monitor)
+
+
+def _measure(network: Network, metrics, training, evaluation, settings) -> dict[str, float]:
+    """The monitored metrics; costs include the regularisation terms, as in the book."""
+    values: dict[str, float] = {}
+    for prefix, data in (("training", training), ("evaluation", evaluation)):
+        if any(name.startswith(prefix) for name in metrics):
+            with np.errstate(all="ignore"):
+                cost, accuracy = network.evaluate_checked(*data)
+            cost += network.regularization_cost(len(data[0]), l2=settings.l2, l1=settings.l1)
+            values[f"{prefix}_cost"], values[f"{prefix}_accuracy"] = cost, accuracy
+    return {name: values[name] for name in metrics}
+
+
+def _all_finite(network: Network, values: dict[str, float]) -> bool:
+    return all(math.isfinite(v) for v in values.values()) and all(
+        np.isfinite(w).all() for w in network.weights + network.biases
+    )
+
+
+def _record(history: History, values: dict[str, float], eta: float, seconds: float) -> None:
+    for name, value in values.items():
+        getattr(history, name).append(float(value))
+    history.learning_rate.append(eta)
+    history.seconds.append(seconds)
+
+
+def _call(callback, method: str, *args) -> None:
+    function = getattr(callback, method, None)
+    if function is not None:
+        function(*args)
+
+
+class _Tracker:
+    """Early stopping and the halve-on-plateau learning-rate schedule, on the monitored accuracy."""
+
+    def __init__(self, settings: Hyperparameters, history: History) -> None:
+        self.settings, self.history = settings, history
+        self.best = -math.inf
+        self.since_best = 0
+
+    def accuracy(self) -> float | None:
+        for name in ("evaluation_accuracy", "training_accuracy"):
+            values = getattr(self.history, name)
+            if values:
+                return values[-1]
+        return None
+
+    def after_epoch(self, eta: float) -> tuple[float, str]:
+        settings = self.settings
+        if settings.early_stopping is None and settings.learning_rate_schedule is None:
+            return eta, ""
+        accuracy = self.accuracy()
+        if accuracy is None:
+            raise ValueError("early stopping and the learning-rate schedule need a monitored accuracy")
+        if accuracy > self.best:
+            self.best, self.since_best = accuracy, 0
+            return eta, ""
+        self.since_best += 1
+        if settings.early_stopping is not None and self.since_best >= settings.early_stopping:
+            return eta, f"early stopping: no improvement in {settings.early_stopping} epochs"
+        if settings.learning_rate_schedule is not None and self.since_best >= settings.learning_rate_schedule:
+            eta /= 2
+            self.since_best = 0
+            if eta <= settings.learning_rate * SCHEDULE_FLOOR * (1 + 1e-12):
+                return eta, f"learning rate fell to 1/128 of its start ({eta:g})"
+        return eta, ""
+
+
+def _parameters_copy(network: Network, stepper) -> list[np.ndarray]:
+    return [p.copy() for p in network.weights + network.biases + stepper.state()]
+
+
+def _restore(network: Network, stepper, snapshot: list[np.ndarray]) -> None:
+    for target, saved in zip(network.weights + network.biases + stepper.state(), snapshot):
+        target[...] = saved
+
+
+# --------------------------------------------------------------------------- steppers
+
+
+def _make_stepper(network: Network, X, Y, settings: Hyperparameters, backend: str):
+    if backend not in ("auto", "numpy", "compiled"):
+        raise ValueError(f"backend must be 'auto', 'numpy' or 'compiled', got {backend!r}")
+    if backend != "numpy":
+        from sigmoid import _kernels
+
+        reason = _kernels.unsupported(network, settings)
+        if not reason:
+            return _kernels.CompiledStepper(network, X, Y, settings)
+        if backend == "compiled":
+            raise ValueError(f"the compiled backend does not support this run: {reason}")
+    return NumPyStepper(network, X, Y, settings)
+
+
+class NumPyStepper:
+    """The reference SGD step: backprop on the whole mini-batch with NumPy, then the update."""
+
+    name = "numpy"
+
+    def __init__(self, network: Network, X: np.ndarray, Y: np.ndarray, settings: Hyperparameters):
+        self.network, self.X, self.Y, self.settings = network, X, Y, settings
+        self.velocities = [np.zeros_like(w) for w in network.weights] if settings.momentum else []
+
+    def state(self) -> list[np.ndarray]:
+        return self.velocities
+
+    def run_epoch(self, order: np.ndarray, eta: float, stop: _StopFlag, callbacks) -> bool:
+        """One pass over the examples in ``order``; False if stopped by Ctrl-C."""
+        size = self.settings.batch_size
+        per_chunk = max(1, CHUNK_EXAMPLES // size)
+        with np.errstate(all="ignore"):  # divergence is detected after the epoch, not by warnings
+            for number, start in enumerate(range(0, len(order), size), start=1):
+                self.step(order[start : start + size], eta)
+                if number % per_chunk == 0 or start + size >= len(order):
+                    for callback in callbacks:
+                        _call(callback, "on_progress", min(start + size, len(order)))
+                    if stop.requested:
+                        return start + size >= len(order)
+        return True
+
+    def step(self, batch: np.ndarray, eta: float) -> None:
+        """One SGD step on the examples with indices ``batch``."""
+        network, settings = self.network, self.settings
+        grad_w, grad_b = network._backprop(self.X[batch], self.Y[batch])
+        n = len(self.X)
+        for layer, (w, b) in enumerate(zip(network.weights, network.biases)):
+            step = grad_w[layer]
+            if settings.l2:
+                step += settings.l2 / n * w
+            if settings.l1:
+                step += settings.l1 / n * np.sign(w)
+            if settings.momentum:
+                velocity = self.velocities[layer]
+                velocity *= settings.momentum
+                velocity -= eta * step
+                w += velocity
+            else:
+                w -= eta * step
+            b -= eta * grad_b[layer]

@@ -1,0 +1,71 @@
+"""Peak resident memory and wall time of one full, default ``sigmoid train`` run.
+
+The run is a child process (``python -m sigmoid train``), started in an empty temporary folder so
+whatever it writes is thrown away; ``os.wait4`` returns the child's own resource usage, whose
+``ru_maxrss`` (KiB on Linux) is the peak resident set of that process alone.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+
+TIMEOUT_S = 600
+
+
+@dataclass
+class FullTrain:
+    """The outcome of the full run; ``note`` says why it was skipped or failed, else None."""
+
+    command: list[str]
+    seconds: float | None = None
+    peak_mib: float | None = None
+    accuracy: float | None = None
+    note: str | None = None
+    output_tail: str = ""
+
+
+def command_exists(command: list[str]) -> bool:
+    """Whether ``command --help`` succeeds (``sigmoid train`` may not be written yet)."""
+    probe = subprocess.run([*command, "--help"], capture_output=True, text=True, timeout=120)
+    return probe.returncode == 0
+
+
+def run(extra_args: list[str] | None = None) -> FullTrain:
+    """Run ``python -m sigmoid train`` with its defaults (plus ``extra_args``) and measure it."""
+    command = [sys.executable, "-m", "sigmoid", "train", *(extra_args or [])]
+    result = FullTrain(command=command)
+    if not command_exists(command[:4]):
+        result.note = "`sigmoid train` is not available yet (its --help failed); skipped"
+        return result
+    with tempfile.TemporaryDirectory(prefix="sigmoid-bench-") as folder:
+        log_path = os.path.join(folder, "output.log")
+        with open(log_path, "w", encoding="utf-8") as log:
+            start = time.perf_counter()
+            child = subprocess.Popen(command, cwd=folder, stdout=log, stderr=subprocess.STDOUT)
+            _, status, usage = os.wait4(child.pid, 0)
+            result.seconds = time.perf_counter() - start
+            child.returncode = os.waitstatus_to_exitcode(status)
+        with open(log_path, encoding="utf-8", errors="replace") as log:
+            output = log.read()
+    result.peak_mib = usage.ru_maxrss / 1024
+    result.output_tail = output[-2000:]
+    result.accuracy = last_accuracy(output)
+    if child.returncode != 0:
+        result.note = f"`sigmoid train` exited with status {child.returncode}"
+    return result
+
+
+def last_accuracy(output: str) -> float | None:
+    """The last accuracy the run printed ("9512 / 10000" or "95.12%"), as a fraction."""
+    counts = re.findall(r"(\d+)\s*/\s*(10000)\b", output)
+    if counts:
+        correct, total = counts[-1]
+        return int(correct) / int(total)
+    percents = re.findall(r"(\d{1,3}(?:\.\d+)?)\s*%", output)
+    return float(percents[-1]) / 100 if percents else None

@@ -5,15 +5,16 @@ from __future__ import annotations
 import datetime
 
 FLOPS_PER_EXAMPLE = 95_880  # forward + backward of [784, 30, 10], 2 FLOPs per multiply-add
-KEYS_IN_ORDER = ("ours", "reference", "torch", "sklearn")
+KEYS_IN_ORDER = ("ours", "ours-numpy", "reference", "torch", "sklearn")
 
 
 def render(*, args, command, started: datetime.datetime, machine_info: dict, peak: dict,
-           runs: list, full, notes: list[str], n_train: int, n_test: int) -> str:
+           runs: list, full, notes: list[str], n_train: int, n_test: int,
+           load: tuple) -> str:
     ours = {(r.batch_size, r.dtype): r for r in runs if r.key == "ours" and r.median}
     sections = [
         _header(command, started, n_train, n_test, args),
-        _machine(machine_info, peak),
+        _machine(machine_info, peak, load),
         _targets(runs, ours, full),
         _timings(runs, ours),
         _throughput(ours, peak, n_train),
@@ -32,13 +33,13 @@ def _header(command, started, n_train, n_test, args) -> str:
         f"- Command: `{command}`",
         f"- Network [784, 30, 10], sigmoid, quadratic cost, η = 3.0, N(0, 1) initial weights; "
         f"{n_train} training and {n_test} test examples of MNIST.",
-        f"- Each run: {1} warm-up epoch, then {args.epochs} timed epochs "
+        f"- Each run: 1 warm-up epoch, then {args.epochs} timed epochs "
         f"({args.reference_epochs} for the per-example reference); contenders interleaved "
-        "epoch by epoch.",
+        f"epoch by epoch, with {args.pause} s of rest (not timed) before each epoch.",
     ])
 
 
-def _machine(info: dict, peak: dict) -> str:
+def _machine(info: dict, peak: dict, load: tuple) -> str:
     versions = ", ".join(f"{k} {v}" for k, v in info["versions"].items())
     memory = f"{info['memory_gib']:.1f} GiB" if info["memory_gib"] else "unknown"
     lines = [
@@ -52,6 +53,9 @@ def _machine(info: dict, peak: dict) -> str:
         "- Environment: " + ", ".join(f"`{k}={v}`" for k, v in info["environment"].items()),
         f"- Matrix-multiply peak (2048×2048 `np.matmul`, best of 5): "
         f"{peak['float32']:.1f} GFLOP/s float32, {peak['float64']:.1f} GFLOP/s float64",
+        "- Load average (1, 5, 15 min) before / after the timed epochs: "
+        + " / ".join(", ".join(f"{x:.2f}" for x in triple) for triple in load)
+        + " (other work on the machine inflates every contender's times)",
     ]
     return "\n".join(lines)
 

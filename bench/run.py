@@ -23,12 +23,17 @@ import fulltrain  # noqa: E402
 import machine  # noqa: E402
 import report  # noqa: E402
 from contenders import Data, Setup, Unavailable  # noqa: E402
-from contenders.ours import Ours, starting_point  # noqa: E402
+from contenders.ours import Ours, OursNumPy, starting_point  # noqa: E402
 from contenders.reference import Reference  # noqa: E402
 from contenders.sklearn_mlp import SklearnMLP  # noqa: E402
 from contenders.torch_cpu import TorchCPU  # noqa: E402
 
-CONTENDERS = {"ours": Ours, "reference": Reference, "torch": TorchCPU, "sklearn": SklearnMLP}
+CONTENDERS = {
+    "ours": Ours,
+    "ours-numpy": OursNumPy,
+    "reference": Reference, "torch": TorchCPU,
+    "sklearn": SklearnMLP,
+}
 WARMUP_EPOCHS = 1
 QUICK_TRAINING, QUICK_TEST = 5000, 2000
 DEFAULT_OUTPUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "RESULTS.md")
@@ -70,6 +75,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help="batch sizes at which the reference runs")
     parser.add_argument("--sklearn-learning-rate", type=float, default=0.5,
                         help="scikit-learn's own rate (its cost is log-loss, not quadratic)")
+    parser.add_argument("--pause", type=float, default=0.2,
+                        help="seconds of rest (not timed) before each epoch, so the worker "
+                        "threads of the previous library stop spinning")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--data-dir", default=None, help="MNIST folder (default: the cache)")
     parser.add_argument("--no-full-train", action="store_true",
@@ -131,7 +139,7 @@ def build_runs(args: argparse.Namespace, data: Data, notes: list[str]) -> list[R
     return runs
 
 
-def train_round_robin(runs: list[Run], seed: int) -> None:
+def train_round_robin(runs: list[Run], seed: int, pause: float) -> None:
     """Epoch e of every run before epoch e + 1 of any; all runs see the same epoch seeds."""
     rounds = max((run.epochs for run in runs), default=0)
     for epoch in range(rounds):
@@ -139,6 +147,7 @@ def train_round_robin(runs: list[Run], seed: int) -> None:
         for run in runs:
             if epoch >= run.epochs or run.error:
                 continue
+            time.sleep(pause)
             start = time.perf_counter()
             try:
                 run.contender.train_epoch(epoch_seed)
@@ -163,7 +172,9 @@ def main(argv: list[str] | None = None) -> int:
     data = load_data(args)
     runs = build_runs(args, data, notes)
     print(f"{len(runs)} runs, interleaved epoch by epoch", file=sys.stderr)
-    train_round_robin(runs, args.seed)
+    load_before = os.getloadavg()
+    train_round_robin(runs, args.seed, args.pause)
+    load_after = os.getloadavg()
     for run in runs:
         if not run.error:
             run.accuracy = run.contender.accuracy()
@@ -184,6 +195,7 @@ def main(argv: list[str] | None = None) -> int:
         notes=notes,
         n_train=data.y.size,
         n_test=data.y_test.size,
+        load=(load_before, load_after),
     )
     if args.output:
         tmp = args.output + ".tmp"

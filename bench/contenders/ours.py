@@ -2,8 +2,11 @@
 
 Each call gets ``rng=numpy.random.default_rng(epoch_seed)``; ``train`` draws the epoch's order
 from it as ``rng.permutation(n)``, so our order is exactly the one the other contenders use.
-Nothing is monitored during the timed epochs (no cost or accuracy per epoch): the timing is the
-training alone.
+Nothing is monitored during the timed epochs (``monitor=()``: no cost or accuracy per epoch), so
+the timing is the training alone, plus what one ``train`` call costs to set up.
+
+Two variants: ``Ours`` lets ``train`` choose its backend (``"auto"``: the compiled kernel where it
+supports the network), ``OursNumPy`` forces the pure NumPy reference path (``backend="numpy"``).
 """
 
 from __future__ import annotations
@@ -15,13 +18,12 @@ from contenders import LEARNING_RATE, SIZES, Setup, Unavailable
 
 def _import_sigmoid():
     try:
-        import sigmoid
-        from sigmoid import training
+        from sigmoid import network, training
     except ImportError as error:
         raise Unavailable(f"sigmoid.training is not importable ({error})") from error
-    if not hasattr(sigmoid, "Network") or not hasattr(training, "train"):
-        raise Unavailable("sigmoid.Network or sigmoid.training.train does not exist yet")
-    return sigmoid, training
+    if not hasattr(network, "Network") or not hasattr(training, "train"):
+        raise Unavailable("sigmoid.network.Network or sigmoid.training.train does not exist yet")
+    return network.Network, training.train
 
 
 def starting_point(seed: int, dtype: str) -> tuple[tuple, tuple]:
@@ -31,8 +33,8 @@ def starting_point(seed: int, dtype: str) -> tuple[tuple, tuple]:
     still be compared with one another.
     """
     try:
-        sigmoid, _ = _import_sigmoid()
-        net = sigmoid.Network(list(SIZES), init="large", cost="quadratic", dtype=dtype, rng=seed)
+        Network, _ = _import_sigmoid()
+        net = Network(list(SIZES), init="large", cost="quadratic", dtype=dtype, rng=seed)
         weights, biases = net.weights, net.biases
     except Unavailable:
         rng = np.random.default_rng(seed)
@@ -50,12 +52,12 @@ class Ours:
     """``sigmoid.Network`` + ``sigmoid.training.train``."""
 
     name = "sigmoid (ours)"
+    backend = "auto"
 
     def __init__(self, setup: Setup) -> None:
-        sigmoid, training = _import_sigmoid()
-        self.train = training.train
+        Network, self.train = _import_sigmoid()
         self.setup = setup
-        self.net = sigmoid.Network(
+        self.net = Network(
             list(SIZES), init="large", cost="quadratic", dtype=setup.dtype, rng=setup.seed
         )
         for mine, given in zip(self.net.weights, setup.weights, strict=True):
@@ -71,10 +73,19 @@ class Ours:
             epochs=1,
             batch_size=self.setup.batch_size,
             learning_rate=LEARNING_RATE,
+            monitor=(),
             rng=np.random.default_rng(epoch_seed),
+            backend=self.backend,
         )
 
     def accuracy(self) -> float:
         data = self.setup.data
         correct = float(self.net.accuracy(data.X_test_as(self.setup.dtype), data.y_test))
         return correct / data.y_test.size if correct > 1 else correct
+
+
+class OursNumPy(Ours):
+    """Ours, forced onto the pure NumPy path (the reference for the compiled kernel)."""
+
+    name = "sigmoid, NumPy path"
+    backend = "numpy"

@@ -354,7 +354,7 @@ def _style_z_axes(ax: Axes, title: str, ylabel: str = "output") -> None:
 
 def _asymptotes(ax: Axes) -> None:
     for level in (0.0, 1.0):
-        ax.axhline(level, color=COLORS["guide"], lw=1, ls="--", zorder=0,
+        ax.axhline(level, color=COLORS["guide"], lw=1, ls="--", zorder=0, gid="asymptote",
                    label="asymptotes 0 and 1" if level == 1.0 else None)
 
 
@@ -581,8 +581,9 @@ def _draw_activation(ax: Axes, name: str, z: np.ndarray) -> None:
                     fontsize=8, color="0.3")
     else:
         ax.plot(z, activation.value(z), color=colour, lw=2.2, gid="value", label="value")
-        derivative = _break_jumps(activation.derivative(z))
-        ax.plot(z, derivative, color=colour, lw=1.6, ls="--", gid="derivative", label="derivative")
+        z_gaps, derivative = _break_jumps(z, activation.derivative(z))
+        ax.plot(z_gaps, derivative, color=colour, lw=1.6, ls="--", gid="derivative",
+                label="derivative")
     ax.axhline(0, color=COLORS["guide"], lw=0.8, zorder=0)
     ax.axvline(0, color=COLORS["guide"], lw=0.8, zorder=0)
     ax.set_title(_TITLES.get(key, key))
@@ -590,11 +591,10 @@ def _draw_activation(ax: Axes, name: str, z: np.ndarray) -> None:
     ax.grid(True, alpha=0.3)
 
 
-def _break_jumps(y: np.ndarray, jump: float = 0.5) -> np.ndarray:
-    """``y`` with NaN where it jumps by more than ``jump``, so no vertical line is drawn there."""
-    y = np.array(y, dtype=np.float64)
-    y[1:][np.abs(np.diff(y)) > jump] = np.nan
-    return y
+def _break_jumps(z: np.ndarray, y: np.ndarray, jump: float = 0.5) -> tuple[np.ndarray, np.ndarray]:
+    """``(z, y)`` with a NaN point where y jumps by more than ``jump``: no vertical line there."""
+    gaps = np.flatnonzero(np.abs(np.diff(y)) > jump) + 1
+    return np.insert(z, gaps, np.nan), np.insert(np.asarray(y, dtype=np.float64), gaps, np.nan)
 
 
 # --------------------------------------------------------------------------------------------
@@ -734,7 +734,8 @@ def plot_weights(
         raise ValueError(f"{n} hidden neurons is more than max_panels={max_panels} panels")
     rows, cols = _grid_shape(n)
     side = min(1.15, 11.0 / cols)
-    fig = fig if fig is not None else new_figure((cols * side + 0.3, rows * side + 0.7))
+    size = (max(4.8, cols * side + 0.3), rows * side * max(1.0, 4.5 / (cols * side)) + 0.7)
+    fig = fig if fig is not None else new_figure(size)
     axes = list(np.ravel(fig.subplots(rows, cols, squeeze=False)))
     for j, ax in enumerate(axes):
         ax.set_axis_off()

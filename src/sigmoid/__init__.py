@@ -5,3 +5,13 @@ outputs 1 if w·x + b > 0, else 0. See ``docs/ARCHITECTURE.md`` for the layout o
 """
 
 __version__ = "0.1.0"
+
+from sigmoid.activations import log_softmax, sigmoid, sigmoid_prime, softmax
+
+__all__ = [
+    "__version__",
+    "log_softmax",
+    "sigmoid",
+    "sigmoid_prime",
+    "softmax",
+]

@@ -204,3 +204,13 @@ def test_npz_that_is_not_a_zip(tmp_path):
     path.write_bytes(b"<html>not found</html>\n")
     with pytest.raises(DataError, match="not a readable .npz"):
         read_npz(path)
+
+
+def test_pickle_cannot_set_attributes_on_the_stand_ins(tmp_path):
+    # GLOBAL numpy ndarray, then BUILD with a slot state that would set an attribute on it.
+    crafted = (b"\x80\x02cnumpy\nndarray\nN}X\x04\x00\x00\x00evilK\x01s\x86b.")
+    path = tmp_path / "build.pkl"
+    path.write_bytes(crafted)
+    with pytest.raises(DataError):
+        read_pickle(path)
+    assert read_pickle(case("py2-two-arrays.pkl.gz"))[1].tolist() == [5]

@@ -82,7 +82,7 @@ class _NumpyOnlyUnpickler(pickle._Unpickler):  # the pure-Python unpickler: see 
         if (module, name) == _NDARRAY:
             return _NDARRAY_MARKER
         if (module, name) == _DTYPE:
-            return _DTypeStub
+            return self._dtype
         raise DataError(f"{self._path}: refused to load: the pickle asks for the global "
                         f"{module}.{name}, which a file of NumPy arrays never needs (a crafted "
                         f"pickle can run code this way); nothing was run")
@@ -95,9 +95,15 @@ class _NumpyOnlyUnpickler(pickle._Unpickler):  # the pure-Python unpickler: see 
             raise DataError(f"{self._path}: refused to load: _reconstruct of {cls!r}, not ndarray")
         return _ArrayStub(self._path, self._convert)
 
+    def _dtype(self, name: Any, align: Any = 0, copy: Any = 0) -> _DTypeStub:
+        # A bound method, not the class itself: the pickle's BUILD could set class attributes.
+        return _DTypeStub(name)
+
 
 class _NdarrayMarker:
-    """Stands for ``numpy.ndarray`` inside the pickle; not callable."""
+    """Stands for ``numpy.ndarray`` inside the pickle; not callable, no attributes to set."""
+
+    __slots__ = ()
 
     def __repr__(self) -> str:
         return "numpy.ndarray"
@@ -117,7 +123,7 @@ def _text(value: Any) -> str:
 class _DTypeStub:
     """Records ``numpy.dtype(name, align, copy)`` and the byte order from its state."""
 
-    def __init__(self, name: Any, align: Any = 0, copy: Any = 0) -> None:
+    def __init__(self, name: Any) -> None:
         self.name = _text(name)
         self.order = "="
 

@@ -39,7 +39,7 @@ Pair = tuple[np.ndarray, np.ndarray]
 DERIVED_NAME = "mnist-uint8-v1.npz"
 SPLITS = {"training": 50_000, "validation": 10_000, "test": 10_000}
 PIXELS = 784
-_ROWS_PER_BLOCK = 4096  # rows converted at a time, to keep temporaries small
+_ROWS_PER_BLOCK = 1024  # rows converted at a time, to keep temporaries small
 
 
 class MNIST(NamedTuple):

@@ -7,9 +7,13 @@ outputs 1 if w·x + b > 0, else 0. See ``docs/ARCHITECTURE.md`` for the layout o
 __version__ = "0.1.0"
 
 from sigmoid.activations import log_softmax, sigmoid, sigmoid_prime, softmax
+from sigmoid.neuron import Neuron, Perceptron, SigmoidNeuron
 
 __all__ = [
     "__version__",
+    "Neuron",
+    "Perceptron",
+    "SigmoidNeuron",
     "log_softmax",
     "sigmoid",
     "sigmoid_prime",

@@ -74,7 +74,7 @@ def _check_vector(name: str, values: object) -> np.ndarray:
 def _check_finite(name: str, array: np.ndarray) -> None:
     bad = np.flatnonzero(~np.isfinite(array))
     if bad.size:
-        index = np.unravel_index(bad[0], array.shape)
+        index = tuple(int(i) for i in np.unravel_index(bad[0], array.shape))
         where = index[0] if len(index) == 1 else index
         raise ValueError(f"{name} must be finite, got {array[index]} at index {where}")
 

@@ -71,6 +71,7 @@ FORMATS = {".png": "png", ".svg": "svg"}
 LIMIT_SCALES = (1.0, 2.0, 5.0, 10.0, 100.0)
 DEFAULT_SIZE = (6.4, 4.0)  # inches
 DEFAULT_DPI = 120
+MAX_DIAGRAM_INPUTS = 12
 IMAGE_SIDE = 28  # MNIST digits are 28×28 pixels, stored row by row in 784 inputs
 
 _LABELS = {
@@ -229,21 +230,23 @@ def plot_neuron(
     optionally ``bias``, default 0, and ``inputs``) the numbers are written on it and, when the
     inputs are known, the values of :math:`z = w\cdot x + b` and σ(z).
     """
-    ax = _axes(ax, (7.0, 3.4))
     w, b, x = _diagram_numbers(weights, bias, inputs, n_inputs)
     n = len(w) if w is not None else (len(x) if x is not None else n_inputs)
-    if n < 1:
-        raise ValueError(f"a neuron needs at least one input, got {n}")
+    if not 1 <= n <= MAX_DIAGRAM_INPUTS:
+        raise ValueError(f"the diagram draws 1 to {MAX_DIAGRAM_INPUTS} inputs, got {n}")
+    ys = np.linspace(0.425 * (n - 1), -0.425 * (n - 1), n)  # 0.85 apart, centred on the neuron
+    x_lim, y_lim = (-1.3, 10.2), (min(-1.15, ys[-1] - 0.5), max(1.15, ys[0] + 0.5))
+    width = 7.5  # inches; the height keeps circles round without empty bands
+    ax = _axes(ax, (width, width * (y_lim[1] - y_lim[0]) / (x_lim[1] - x_lim[0]) + 0.45))
     ax.set_aspect("equal")
     ax.set_axis_off()
     centre, radius = (4.2, 0.0), 0.75
-    ys = np.linspace(1.0, -1.0, n) * min(1.6, 0.55 * (n - 1)) if n > 1 else np.zeros(1)
     for j, y in enumerate(ys):
         _draw_input(ax, j, float(y), x, w, centre, radius)
     _draw_body(ax, centre, radius, b)
     _draw_output(ax, centre, radius, w, b, x)
-    ax.set_xlim(-1.3, 10.2)
-    ax.set_ylim(min(-1.25, float(ys[-1]) - 0.5), max(1.25, float(ys[0]) + 0.5))
+    ax.set_xlim(*x_lim)
+    ax.set_ylim(*y_lim)
     ax.set_title("A sigmoid neuron", fontsize=13)
     return ax
 
@@ -289,7 +292,7 @@ def _draw_input(
     ax.add_patch(FancyArrowPatch(tuple(start), tuple(tip), arrowstyle="-|>", mutation_scale=12,
                                  lw=1.3, color="0.35"))
     label = rf"$w_{{{j + 1}}}$" + ("" if w is None else f" = {_num(w[j])}")
-    mid = start + (tip - start) * 0.45
+    mid = start + (tip - start) * 0.4
     ax.text(mid[0], mid[1] + 0.12, label, ha="center", va="bottom", fontsize=10, color=colour,
             bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.85})
 
@@ -318,7 +321,7 @@ def _draw_output(
     end = (centre[0] + radius + 1.3, centre[1])
     ax.add_patch(FancyArrowPatch(start, end, arrowstyle="-|>", mutation_scale=14, lw=1.6,
                                  color="0.25"))
-    lines = [r"output $\sigma(w \cdot x + b)$", r"$= 1/(1 + e^{-\sum_j w_j x_j - b})$"]
+    lines = [r"output $\sigma(w \cdot x + b)$", r"$= 1/(1 + \exp(-\sum_j w_j x_j - b))$"]
     if w is not None and x is not None and b is not None:
         z = float(w @ x + b)
         out = float(_sigma(z))

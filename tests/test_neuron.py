@@ -195,6 +195,14 @@ def test_bad_inputs(x, message):
         SigmoidNeuron(WEIGHTS, BIAS).output(x)
 
 
+def test_overflowing_z_is_an_error_not_a_nan():
+    neuron = SigmoidNeuron([1e308, -1e308], 0.0)
+    with pytest.raises(ValueError, match="z = w·x \\+ b is not a finite number"):
+        neuron.output([10.0, 10.0])
+    with pytest.raises(ValueError, match="not a finite number \\(inf\\)"):
+        neuron.output([10.0, 0.0])
+
+
 def test_bad_changes():
     neuron = SigmoidNeuron(WEIGHTS, BIAS)
     with pytest.raises(ValueError, match="dw has 2 values but the neuron has 3 weights"):

@@ -157,7 +157,14 @@ class Neuron:
         return array
 
     def _z(self, x: np.ndarray) -> np.ndarray:
-        return x @ self._weights + self._bias
+        with np.errstate(over="ignore", invalid="ignore"):
+            z = x @ self._weights + self._bias
+        if not np.isfinite(z).all():
+            raise ValueError(
+                f"z = w·x + b is not a finite number ({z.flat[np.argmin(np.isfinite(z))]}): "
+                "the weights, bias and inputs are too large"
+            )
+        return z
 
     def z(self, x: object) -> float | np.ndarray:
         r""":math:`z = \sum_j w_j x_j + b`, the weighted input."""

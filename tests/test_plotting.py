@@ -15,6 +15,7 @@ from sigmoid import plotting
 from sigmoid.activations import sigmoid
 from sigmoid.errors import SigmoidError
 from sigmoid.network import Network
+from sigmoid.neuron import SigmoidNeuron
 from sigmoid.training import History
 
 
@@ -106,6 +107,8 @@ def test_weight_bias_tangent_has_the_neurons_derivative_as_slope(parameter, j):
     p, t = tangent.get_xdata(), tangent.get_ydata()
     slope = (t[-1] - t[0]) / (p[-1] - p[0])
     assert slope == pytest.approx(sigma_prime(z0) * dz_dp, rel=1e-12)
+    gradient = SigmoidNeuron(w, b).gradient(x)  # and the product's neuron agrees
+    assert slope == pytest.approx(gradient.bias if j is None else gradient.weights[j], rel=1e-12)
     np.testing.assert_allclose(np.interp(p0, p, t), sigma(z0), rtol=1e-12)
     # the curve is the neuron's output as that one parameter moves
     curve = the_line(ax, "output")

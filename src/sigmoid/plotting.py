@@ -185,10 +185,6 @@ def _sigma(z: np.ndarray | float) -> np.ndarray:
     return np.asarray(_activation("sigmoid").value(np.asarray(z, dtype=np.float64)))
 
 
-def _sigma_prime(z: np.ndarray | float) -> np.ndarray:
-    return np.asarray(_activation("sigmoid").derivative(np.asarray(z, dtype=np.float64)))
-
-
 def _vector(name: str, values: Sequence[float] | np.ndarray) -> np.ndarray:
     array = np.asarray(values, dtype=np.float64)
     if array.ndim != 1 or array.size == 0:
@@ -463,22 +459,29 @@ def plot_weight_bias(
     for name, value in (("delta", delta), ("span", span)):
         if not (math.isfinite(value) and value > 0):
             raise ValueError(f"{name} must be a positive number, got {value!r}")
+    from sigmoid.neuron import SigmoidNeuron
+
+    neuron = SigmoidNeuron(w, b)
+    gradient = neuron.gradient(x)  # ∂out/∂w_j = σ'(z)·x_j, ∂out/∂b = σ'(z)
+    slope = float(gradient.bias if index is None else gradient.weights[index])
+    dw = np.zeros_like(w)
+    if index is not None:
+        dw[index] = delta
+    change = neuron.change(x, dw, 0.0 if index is not None else delta)
     ax = _axes(ax)
     p0 = b if index is None else float(w[index])
-    coeff = 1.0 if index is None else float(x[index])  # ∂z/∂p
-    z0 = float(w @ x + b)
+    dz_dp = 1.0 if index is None else float(x[index])
+    z0 = float(neuron.z(x))
+    out0 = float(neuron.output(x))
     p = np.linspace(p0 - span, p0 + span, num)
-    out = _sigma(z0 + coeff * (p - p0))
-    slope = float(_sigma_prime(z0)) * coeff
-    out0 = float(_sigma(z0))
     symbol = "b" if index is None else f"w_{{{index + 1}}}"
-    ax.plot(p, out, color=COLORS["sigmoid"], lw=2.4, gid="output",
+    ax.plot(p, _sigma(z0 + dz_dp * (p - p0)), color=COLORS["sigmoid"], lw=2.4, gid="output",
             label=rf"output $\sigma(w \cdot x + b)$ as ${symbol}$ varies")
     ax.plot(p, out0 + slope * (p - p0), color=COLORS["tangent"], lw=1.8, ls="--", gid="tangent",
             label=rf"tangent: slope $\partial\,\mathrm{{out}}/\partial {symbol}$ = {_num(slope)}")
     ax.plot([p0], [out0], "o", color="0.15", ms=6, zorder=5, gid="current",
             label=rf"current ${symbol}$ = {_num(p0)}, output {_num(out0)}")
-    _mark_change(ax, p0, out0, slope, float(_sigma(z0 + coeff * delta)), delta, symbol)
+    _mark_change(ax, p0, out0, delta, float(change.predicted), float(change.actual), symbol)
     ax.set_xlabel(rf"${symbol}$")
     ax.set_ylabel("output")
     ax.set_ylim(-0.08, 1.08)
@@ -489,19 +492,20 @@ def plot_weight_bias(
 
 
 def _mark_change(
-    ax: Axes, p0: float, out0: float, slope: float, actual: float, delta: float, symbol: str
+    ax: Axes, p0: float, out0: float, delta: float, predicted: float, actual: float, symbol: str
 ) -> None:
-    predicted = out0 + slope * delta
+    """Mark Δp, the predicted change ∂out/∂p·Δp (on the tangent) and the actual change."""
     p1 = p0 + delta
     ax.plot([p0, p1], [out0, out0], color="0.3", lw=1, gid="delta")
-    ax.plot([p1, p1], [out0, predicted], color=COLORS["tangent"], lw=2.5, gid="predicted-change")
-    ax.plot([p1], [actual], "o", mfc="white", mec=COLORS["sigmoid"], ms=6, gid="actual",
+    ax.plot([p1, p1], [out0, out0 + predicted], color=COLORS["tangent"], lw=2.5,
+            gid="predicted-change")
+    ax.plot([p1], [out0 + actual], "o", mfc="white", mec=COLORS["sigmoid"], ms=6, gid="actual",
             label=rf"output after ${symbol}$ + $\Delta {symbol}$")
     text = (
         rf"$\Delta {symbol}$ = {_num(delta)}" "\n"
         rf"predicted $\Delta$out $\approx \partial\,\mathrm{{out}}/\partial {symbol}"
-        rf"\cdot\Delta {symbol}$ = {_num(predicted - out0)}" "\n"
-        rf"actual $\Delta$out = {_num(actual - out0)}"
+        rf"\cdot\Delta {symbol}$ = {_num(predicted)}" "\n"
+        rf"actual $\Delta$out = {_num(actual)}"
     )
     ax.text(0.98, 0.04, text, transform=ax.transAxes, ha="right", va="bottom", fontsize=9,
             bbox={"boxstyle": "round,pad=0.4", "fc": "white", "ec": "0.8"})

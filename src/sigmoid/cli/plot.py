@@ -69,14 +69,17 @@ def _numbers(ctx: click.Context, param: click.Parameter, value: str | None) -> l
                 metavar="[MODEL_OR_HISTORY]")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Image to write; .png or .svg (default: KIND.png).")
-@click.option("--weights", callback=_numbers, help="Neuron weights, e.g. --weights 0.5 -1 2.")
+@click.option("--weights", callback=_numbers, metavar="NUMBERS",
+              help="Neuron weights, e.g. --weights 0.5 -1 2.")
 @click.option("--bias", type=float, default=None, help="Neuron bias.")
-@click.option("--inputs", callback=_numbers, help="Neuron inputs, one per weight.")
+@click.option("--inputs", callback=_numbers, metavar="NUMBERS",
+              help="Neuron inputs, one per weight.")
 @click.option("--vary", default="w1", show_default=True,
               help="weight-bias: the parameter to vary, b or w1, w2, ...")
 @click.option("--delta", type=float, default=0.5, show_default=True,
               help="weight-bias: the small change to mark.")
-@click.option("--scales", callback=_numbers, help="limit: the factors c (default 1 2 5 10 100).")
+@click.option("--scales", callback=_numbers, metavar="NUMBERS",
+              help="limit: the factors c (default 1 2 5 10 100).")
 @click.option("--z-range", type=(float, float), default=None, metavar="LOW HIGH",
               help="Range of z for sigmoid, step, compare, limit and activations.")
 @click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path), default=None,

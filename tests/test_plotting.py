@@ -215,14 +215,16 @@ def test_history_has_one_point_per_epoch_for_each_monitored_series():
             np.testing.assert_array_equal(line.get_xdata(), [1, 2, 3])
     np.testing.assert_allclose(the_line(cost, "evaluation_cost").get_ydata(), [0.60, 0.40, 0.35])
     np.testing.assert_allclose(the_line(accuracy, "training_accuracy").get_ydata(), [80, 90, 95])
+    # the best evaluation accuracy, 88% in epoch 3, is ringed
+    np.testing.assert_allclose(the_line(accuracy, "best").get_xydata(), [[3, 88.0]])
 
 
 def test_history_leaves_out_what_was_not_monitored():
     history = History(evaluation_accuracy=[0.9, 0.92], learning_rate=[3.0, 3.0], seconds=[1, 1])
     cost, accuracy = plotting.plot_history(history.to_dict())
-    assert cost.get_lines() == [] and [line.get_gid() for line in accuracy.get_lines()] == [
-        "evaluation_accuracy"
-    ]
+    gids = [line.get_gid() for line in accuracy.get_lines()]
+    assert cost.get_lines() == [] and gids == ["evaluation_accuracy", "best"]
+    np.testing.assert_allclose(the_line(accuracy, "best").get_xydata(), [[2, 92.0]])
     with pytest.raises(ValueError, match="nothing was monitored"):
         plotting.plot_history(History())
 

@@ -665,6 +665,7 @@ def plot_history(
         drawn += 1
     if drawn == 0:
         raise ValueError("the history holds no cost or accuracy to plot (nothing was monitored)")
+    _mark_best(accuracy_ax, _percent(_series(data, "evaluation_accuracy")))
     for ax, name in ((cost_ax, "cost"), (accuracy_ax, "accuracy (%)")):
         ax.set_xlabel("epoch")
         ax.set_ylabel(name)
@@ -679,6 +680,15 @@ def plot_history(
     stopped = data.get("stopped")
     fig.suptitle(title or ("Training history" + (f" (stopped: {stopped})" if stopped else "")))
     return cost_ax, accuracy_ax
+
+
+def _mark_best(ax: Axes, accuracy: np.ndarray) -> None:
+    """Ring the best evaluation accuracy (the book reports the best epoch)."""
+    if accuracy.size == 0 or not np.isfinite(accuracy).any():
+        return
+    best = int(np.nanargmax(accuracy))
+    ax.plot([best + 1], [accuracy[best]], "o", ms=11, mfc="none", mec=COLORS["evaluation"],
+            mew=1.5, gid="best", label=f"best: {accuracy[best]:.2f}% at epoch {best + 1}")
 
 
 def load_history(path: str | os.PathLike[str]) -> dict[str, Any]:

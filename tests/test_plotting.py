@@ -215,6 +215,11 @@ def test_history_has_one_point_per_epoch_for_each_monitored_series():
             np.testing.assert_array_equal(line.get_xdata(), [1, 2, 3])
     np.testing.assert_allclose(the_line(cost, "evaluation_cost").get_ydata(), [0.60, 0.40, 0.35])
     np.testing.assert_allclose(the_line(accuracy, "training_accuracy").get_ydata(), [80, 90, 95])
+    assert the_line(cost, "evaluation_cost").get_label() == "evaluation data"
+    named = three_epochs()
+    named.settings = {"evaluation_data": "test"}
+    named_accuracy = plotting.plot_history(named)[1]
+    assert the_line(named_accuracy, "evaluation_accuracy").get_label() == "test data"
     # the best evaluation accuracy, 88% in epoch 3, is ringed
     np.testing.assert_allclose(the_line(accuracy, "best").get_xydata(), [[3, 88.0]])
 

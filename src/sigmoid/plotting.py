@@ -661,6 +661,8 @@ def plot_history(
         ax = cost_ax if kind == "cost" else accuracy_ax
         y = values if kind == "cost" else _percent(values)
         epochs = np.arange(1, values.size + 1)
+        if colour == "evaluation":  # the settings may say which data: "test" or "validation"
+            label = f"{(data.get('settings') or {}).get('evaluation_data') or 'evaluation'} data"
         ax.plot(epochs, y, "o-", color=COLORS[colour], ms=3.5, lw=1.8, label=label, gid=key)
         drawn += 1
     if drawn == 0:

@@ -92,7 +92,7 @@ class QuadraticCost(Cost):
 
 @dataclass(frozen=True)
 class CrossEntropyCost(Cost):
-    r"""Cross-entropy :math:`C_x = -\sum_j [y_j \ln a_j + (1-y_j)\ln(1-a_j)]` for sigmoid outputs; δ = a − y."""
+    r"""Cross-entropy :math:`C_x = -\sum_j [y_j \ln a_j + (1-y_j)\ln(1-a_j)]`, sigmoid outputs; δ = a − y."""
 
     name: str = "cross-entropy"
 

@@ -33,7 +33,9 @@ def atomic_writer(path: str | Path):
     was, so no reader ever sees a half-written file.
     """
     path = Path(path)
-    descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    descriptor, temporary = tempfile.mkstemp(
+        prefix=f".{path.name}.", suffix=".part", dir=path.parent
+    )
     try:
         with os.fdopen(descriptor, "wb") as handle:
             yield handle
@@ -77,9 +79,11 @@ def save(network: Network, path: str | Path, history=None) -> Path:
     if path.is_dir():
         raise ModelFileError(f"cannot save the model to {path}: it is a folder")
     if not path.parent.is_dir():
-        raise ModelFileError(f"cannot save the model to {path}: folder {path.parent} does not exist")
+        raise ModelFileError(
+            f"cannot save the model to {path}: folder {path.parent} does not exist"
+        )
     arrays = {"metadata": _json_array(metadata(network))}
-    for layer, (w, b) in enumerate(zip(network.weights, network.biases)):
+    for layer, (w, b) in enumerate(zip(network.weights, network.biases, strict=True)):
         arrays[f"weights_{layer}"], arrays[f"biases_{layer}"] = w, b
     if history is not None:
         arrays["history"] = _json_array(history.to_dict())
@@ -114,7 +118,9 @@ def _read_json(arrays: dict[str, np.ndarray], name: str, path: Path):
     try:
         return json.loads(array.tobytes().decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError):
-        raise ModelFileError(f"{path} is not a sigmoid model file: its {name} is not JSON") from None
+        raise ModelFileError(
+            f"{path} is not a sigmoid model file: its {name} is not JSON"
+        ) from None
 
 
 def _check_metadata(meta, path: Path) -> None:
@@ -150,7 +156,9 @@ def load(path: str | Path) -> Network:
     except (TypeError, ValueError) as error:
         raise ModelFileError(f"{path}: invalid model metadata: {error}") from None
     for layer in range(len(network.weights)):
-        network.weights[layer] = _layer_array(arrays, f"weights_{layer}", network.weights[layer], path)
+        network.weights[layer] = _layer_array(
+            arrays, f"weights_{layer}", network.weights[layer], path
+        )
         network.biases[layer] = _layer_array(arrays, f"biases_{layer}", network.biases[layer], path)
     extra = sorted(set(arrays) - {"metadata", "history"} - _layer_names(len(network.weights)))
     if extra:

@@ -26,6 +26,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from sigmoid import activations, costs, initializers
+from sigmoid.scaled import ScaledArray
 
 DTYPES = ("float32", "float64")
 
@@ -54,9 +55,13 @@ def _check_sizes(sizes: Sequence[int]) -> list[int]:
     try:
         checked = [int(size) for size in sizes]
     except (TypeError, ValueError):
-        raise ValueError(f"sizes must be a list of layer sizes such as [784, 30, 10], got {sizes!r}") from None
+        raise ValueError(
+            f"sizes must be a list of layer sizes such as [784, 30, 10], got {sizes!r}"
+        ) from None
     if len(checked) < 2 or any(size < 1 for size in checked) or checked != list(sizes):
-        raise ValueError(f"sizes must be at least two positive integers such as [784, 30, 10], got {sizes!r}")
+        raise ValueError(
+            f"sizes must be at least two positive integers such as [784, 30, 10], got {sizes!r}"
+        )
     return checked
 
 
@@ -107,7 +112,7 @@ class Network:
         generator = as_generator(rng)
         layers = [
             initialize(fan_in, fan_out, rng=generator, dtype=self.dtype)
-            for fan_in, fan_out in zip(self.sizes[:-1], self.sizes[1:])
+            for fan_in, fan_out in zip(self.sizes[:-1], self.sizes[1:], strict=True)
         ]
         self.weights = [np.ascontiguousarray(w) for w, _ in layers]
         self.biases = [np.ascontiguousarray(b) for _, b in layers]
@@ -143,8 +148,18 @@ class Network:
 
     # ----------------------------------------------------------------- inputs
 
-    def as_batch(self, X, *, name: str = "X") -> tuple[np.ndarray, bool]:
-        """``X`` as a 2-D array of this network's dtype, and whether it was a single example."""
+    def as_batch(self, X, *, name: str = "X") -> tuple[np.ndarray | ScaledArray, bool]:
+        """``X`` as a 2-D array of this network's dtype, and whether it was a single example.
+
+        A 2-D :class:`~sigmoid.scaled.ScaledArray` is checked and returned as it is.
+        """
+        if isinstance(X, ScaledArray):
+            if X.ndim != 2 or X.shape[1] != self.n_inputs:
+                raise ValueError(
+                    f"{name} must have {self.n_inputs} features per example (shape (n, {self.n_inputs})), "
+                    f"got shape {X.shape}"
+                )
+            return X, False
         array = np.asarray(X)
         if array.dtype.kind not in "biuf":
             raise TypeError(f"{name} must hold real numbers, got an array of dtype {array.dtype}")
@@ -176,13 +191,19 @@ class Network:
             targets[np.arange(labels.size), labels] = 1
         elif targets.ndim == 1 and self.n_outputs == 1:
             targets = targets[:, np.newaxis]
-        if targets.ndim != 2 or targets.shape[1] != self.n_outputs or targets.dtype.kind not in "biuf":
+        if (
+            targets.ndim != 2
+            or targets.shape[1] != self.n_outputs
+            or targets.dtype.kind not in "biuf"
+        ):
             raise ValueError(
                 f"{name} must be integer labels (n,) or targets (n, {self.n_outputs}), "
                 f"got shape {np.shape(y)} and dtype {np.asarray(y).dtype}"
             )
         if targets.shape[0] != n_examples:
-            raise ValueError(f"{name} has {targets.shape[0]} rows but there are {n_examples} inputs")
+            raise ValueError(
+                f"{name} has {targets.shape[0]} rows but there are {n_examples} inputs"
+            )
         targets = np.ascontiguousarray(targets, dtype=self.dtype)
         if not np.isfinite(targets).all():
             raise ValueError(f"{name} contains NaN or infinite values")
@@ -190,17 +211,23 @@ class Network:
 
     # ----------------------------------------------------------- forward pass
 
+    def rows(self, batch: np.ndarray | ScaledArray, index) -> np.ndarray:
+        """Rows ``index`` of a checked batch, as floats of this network's dtype."""
+        if isinstance(batch, ScaledArray):
+            return batch.rows(index, self.dtype)
+        return batch[index]
+
     def feedforward(self, X) -> np.ndarray:
-        """Output activations for a batch ``(n, n_inputs)`` → ``(n, n_outputs)``, or one example → ``(n_outputs,)``."""
+        """Output activations: a batch ``(n, n_inputs)`` → ``(n, n_outputs)``, one row → ``(n_outputs,)``."""
         batch, single = self.as_batch(X)
-        outputs = self.forward(batch)[1][-1]
+        outputs = self.forward(self.rows(batch, slice(None)))[1][-1]
         return outputs[0] if single else outputs
 
     def forward(self, X: np.ndarray) -> tuple[list[np.ndarray], list[np.ndarray]]:
         """Pre-activations ``zs`` and activations (input first) for a checked 2-D batch."""
         a = X
         zs, activations_ = [], [a]
-        for layer, (w, b) in enumerate(zip(self.weights, self.biases)):
+        for layer, (w, b) in enumerate(zip(self.weights, self.biases, strict=True)):
             z = a @ w
             z += b
             a = self.layer_activation(layer).value(z)
@@ -241,7 +268,9 @@ class Network:
         batch, _ = self.as_batch(X)
         if batch.shape[0] == 0:
             raise ValueError("cannot evaluate on an empty set of examples")
-        return self.evaluate_checked(batch, self.as_targets(y, batch.shape[0]), chunk_size=chunk_size)
+        return self.evaluate_checked(
+            batch, self.as_targets(y, batch.shape[0]), chunk_size=chunk_size
+        )
 
     def evaluate_checked(self, batch: np.ndarray, targets: np.ndarray, *, chunk_size: int = 10_000):
         """:meth:`evaluate` for inputs already checked by :meth:`as_batch` and :meth:`as_targets`."""
@@ -249,7 +278,7 @@ class Network:
         cost_sum, correct = 0.0, 0
         for start in range(0, n, chunk_size):
             stop = min(start + chunk_size, n)
-            zs, activations_ = self.forward(batch[start:stop])
+            zs, activations_ = self.forward(self.rows(batch, slice(start, stop)))
             a, t = activations_[-1], targets[start:stop]
             cost_sum += self.cost.value(a, t, zs[-1]) * (stop - start)
             correct += int(np.count_nonzero(a.argmax(axis=1) == t.argmax(axis=1)))
@@ -277,9 +306,9 @@ class Network:
             grad_b[layer] = delta.sum(axis=0) / m
             if layer > 0:
                 # δ^l = (δ^{l+1} W^T) ⊙ f'(z^l): z^l is the input of weight layer `layer`.
-                delta = (delta @ self.weights[layer].T) * self.layer_activation(layer - 1).derivative(
-                    zs[layer - 1]
-                )
+                delta = (delta @ self.weights[layer].T) * self.layer_activation(
+                    layer - 1
+                ).derivative(zs[layer - 1])
         return grad_w, grad_b
 
     def check_gradient(self, X, Y, *, l2: float = 0.0, epsilon: float = 1e-6) -> float:
@@ -306,7 +335,7 @@ class Network:
         grad_w, grad_b = net._backprop(batch, targets)
         analytic, numeric = [], []
         for params, grads, decay in ((net.weights, grad_w, l2), (net.biases, grad_b, 0.0)):
-            for param, grad in zip(params, grads):
+            for param, grad in zip(params, grads, strict=True):
                 analytic.append((grad + decay / n * param).ravel())
                 numeric.append(_central_differences(param, cost, epsilon))
         a, b = np.concatenate(analytic), np.concatenate(numeric)
@@ -316,7 +345,9 @@ class Network:
     def hidden_weights_as_images(self, shape: tuple[int, int] = (28, 28)) -> np.ndarray:
         """The first layer's weights into each hidden neuron as images ``(n_hidden, *shape)``."""
         if self.n_inputs != shape[0] * shape[1]:
-            raise ValueError(f"{self.n_inputs} inputs cannot be drawn as {shape[0]}x{shape[1]} images")
+            raise ValueError(
+                f"{self.n_inputs} inputs cannot be drawn as {shape[0]}x{shape[1]} images"
+            )
         return self.weights[0].T.reshape(-1, *shape)
 
 

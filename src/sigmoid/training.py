@@ -76,7 +76,9 @@ class History:
     @classmethod
     def from_dict(cls, data: dict) -> History:
         if not isinstance(data, dict):
-            raise SigmoidError(f"a training history must be a JSON object, got {type(data).__name__}")
+            raise SigmoidError(
+                f"a training history must be a JSON object, got {type(data).__name__}"
+            )
         known = {name for name in cls.__dataclass_fields__}
         unknown = set(data) - known
         if unknown:
@@ -119,14 +121,18 @@ class Hyperparameters:
     learning_rate_schedule: int | None = None
 
     def __post_init__(self) -> None:
-        _require(isinstance(self.epochs, int) and self.epochs >= 1, "epochs must be >= 1", self.epochs)
+        _require(
+            isinstance(self.epochs, int) and self.epochs >= 1, "epochs must be >= 1", self.epochs
+        )
         _require(
             isinstance(self.batch_size, int) and self.batch_size >= 1,
-            "batch_size must be >= 1", self.batch_size,
+            "batch_size must be >= 1",
+            self.batch_size,
         )
         _require(
             math.isfinite(self.learning_rate) and self.learning_rate > 0,
-            "learning_rate must be a finite number > 0", self.learning_rate,
+            "learning_rate must be a finite number > 0",
+            self.learning_rate,
         )
         for name in ("l2", "l1"):
             value = getattr(self, name)
@@ -134,7 +140,11 @@ class Hyperparameters:
         _require(0 <= self.momentum < 1, "momentum must be in [0, 1)", self.momentum)
         for name in ("early_stopping", "learning_rate_schedule"):
             value = getattr(self, name)
-            _require(value is None or (isinstance(value, int) and value >= 1), f"{name} must be >= 1", value)
+            _require(
+                value is None or (isinstance(value, int) and value >= 1),
+                f"{name} must be >= 1",
+                value,
+            )
 
 
 def _require(ok: bool, message: str, value) -> None:
@@ -195,8 +205,14 @@ def train(
     and ``on_epoch_end(epoch, history)``.
     """
     settings = Hyperparameters(
-        epochs, batch_size, float(learning_rate), float(l2), float(l1), float(momentum),
-        early_stopping, learning_rate_schedule,
+        epochs,
+        batch_size,
+        float(learning_rate),
+        float(l2),
+        float(l1),
+        float(momentum),
+        early_stopping,
+        learning_rate_schedule,
     )
     X, Y = _training_arrays(network, training_data, "training_data")
     evaluation = None
@@ -262,7 +278,9 @@ def _metrics(monitor: Sequence[str] | None, has_evaluation: bool) -> tuple[str, 
         monitor = History.METRICS if has_evaluation else History.METRICS[:2]
     unknown = set(monitor) - set(History.METRICS)
     if unknown:
-        raise ValueError(f"unknown metric(s) {sorted(unknown)}; choose from {', '.join(History.METRICS)}")
+        raise ValueError(
+            f"unknown metric(s) {sorted(unknown)}; choose from {', '.join(History.METRICS)}"
+        )
     if not has_evaluation and any(name.startswith("evaluation") for name in monitor):
         raise ValueError("evaluation metrics were asked for but no evaluation_data was given")
     return tuple(monitor)
@@ -320,14 +338,19 @@ class _Tracker:
             return eta, ""
         accuracy = self.accuracy()
         if accuracy is None:
-            raise ValueError("early stopping and the learning-rate schedule need a monitored accuracy")
+            raise ValueError(
+                "early stopping and the learning-rate schedule need a monitored accuracy"
+            )
         if accuracy > self.best:
             self.best, self.since_best = accuracy, 0
             return eta, ""
         self.since_best += 1
         if settings.early_stopping is not None and self.since_best >= settings.early_stopping:
             return eta, f"early stopping: no improvement in {settings.early_stopping} epochs"
-        if settings.learning_rate_schedule is not None and self.since_best >= settings.learning_rate_schedule:
+        if (
+            settings.learning_rate_schedule is not None
+            and self.since_best >= settings.learning_rate_schedule
+        ):
             eta /= 2
             self.since_best = 0
             if eta <= settings.learning_rate * SCHEDULE_FLOOR * (1 + 1e-12):
@@ -340,7 +363,7 @@ def _parameters_copy(network: Network, stepper) -> list[np.ndarray]:
 
 
 def _restore(network: Network, stepper, snapshot: list[np.ndarray]) -> None:
-    for target, saved in zip(network.weights + network.biases + stepper.state(), snapshot):
+    for target, saved in zip(network.weights + network.biases + stepper.state(), snapshot, strict=True):
         target[...] = saved
 
 
@@ -390,9 +413,9 @@ class NumPyStepper:
     def step(self, batch: np.ndarray, eta: float) -> None:
         """One SGD step on the examples with indices ``batch``."""
         network, settings = self.network, self.settings
-        grad_w, grad_b = network._backprop(self.X[batch], self.Y[batch])
+        grad_w, grad_b = network._backprop(network.rows(self.X, batch), self.Y[batch])
         n = len(self.X)
-        for layer, (w, b) in enumerate(zip(network.weights, network.biases)):
+        for layer, (w, b) in enumerate(zip(network.weights, network.biases, strict=True)):
             step = grad_w[layer]
             if settings.l2:
                 step += settings.l2 / n * w

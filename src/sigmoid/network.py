@@ -251,7 +251,8 @@ class Network:
         over all weights (not biases), with n the number of examples given.
         """
         cost, _ = self.evaluate(X, y)
-        return cost + self.regularization_cost(len(np.atleast_2d(X)), l2=l2, l1=l1)
+        n = self.as_batch(X)[0].shape[0]
+        return cost + self.regularization_cost(n, l2=l2, l1=l1)
 
     def regularization_cost(self, n: int, *, l2: float = 0.0, l1: float = 0.0) -> float:
         """½·λ₂/n·Σw² + λ₁/n·Σ|w| over all weight matrices, computed in float64."""

@@ -18,7 +18,8 @@ class ScaledArray:
     """``values`` (an integer array) standing for ``values * scale``.
 
     Converting a row gives ``values[i].astype(dtype) * dtype(scale)``: exact when ``scale`` is a
-    power of two such as 1/256, within half an ulp of ``values / (1/scale)`` otherwise.
+    power of two such as 1/256; otherwise within 1.5 ulp of the exact ``values · scale`` (two roundings:
+    of the scale, then of the product; for 1/255 about half the values differ from ``values / 255``).
     """
 
     values: np.ndarray

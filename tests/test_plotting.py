@@ -224,6 +224,17 @@ def test_history_has_one_point_per_epoch_for_each_monitored_series():
     np.testing.assert_allclose(the_line(accuracy, "best").get_xydata(), [[3, 88.0]])
 
 
+def test_history_title_gives_the_settings_and_an_early_stop():
+    history = three_epochs()
+    history.settings = {"recipe": "ch1", "sizes": [784, 30, 10], "cost": "quadratic",
+                        "learning_rate": 3.0, "batch_size": 10}
+    title = plotting.plot_history(history)[0].figure.get_suptitle()
+    assert title == "Training history \N{EM DASH} ch1 [784, 30, 10], quadratic cost, η = 3, mini-batch 10"
+    history.stopped = "no improvement in 10 epochs"
+    title = plotting.plot_history(history)[0].figure.get_suptitle()
+    assert title.endswith("mini-batch 10 (stopped: no improvement in 10 epochs)")
+
+
 def test_history_leaves_out_what_was_not_monitored():
     history = History(evaluation_accuracy=[0.9, 0.92], learning_rate=[3.0, 3.0], seconds=[1, 1])
     cost, accuracy = plotting.plot_history(history.to_dict())

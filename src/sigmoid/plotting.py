@@ -679,9 +679,24 @@ def plot_history(
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     cost_ax.set_title("Cost per epoch")
     accuracy_ax.set_title("Accuracy per epoch")
-    stopped = data.get("stopped")
-    fig.suptitle(title or ("Training history" + (f" (stopped: {stopped})" if stopped else "")))
+    fig.suptitle(title or _history_title(data))
     return cost_ax, accuracy_ax
+
+
+def _history_title(data: Mapping[str, Any]) -> str:
+    """"Training history" with the network and settings when known, and why it stopped early."""
+    settings = data.get("settings") or {}
+    described = ", ".join(part for part in (
+        " ".join(str(settings[key]) for key in ("recipe", "sizes") if settings.get(key)),
+        f"{settings['cost']} cost" if settings.get("cost") else "",
+        f"η = {settings['learning_rate']:g}" if settings.get("learning_rate") else "",
+        f"mini-batch {settings['batch_size']}" if settings.get("batch_size") else "",
+    ) if part)
+    title = "Training history" + (f" — {described}" if described else "")
+    stopped = str(data.get("stopped") or "")
+    if stopped and not stopped.startswith("completed"):
+        title += f" (stopped: {stopped})"
+    return title
 
 
 def _mark_best(ax: Axes, accuracy: np.ndarray) -> None:

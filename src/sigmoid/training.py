@@ -37,12 +37,10 @@ import numpy as np
 
 from sigmoid.errors import SigmoidError
 from sigmoid.network import Network, as_generator
+from sigmoid.steppers import make_stepper
 
 #: Training stops once the learning rate falls to this fraction of its start (book, chapter 3).
 SCHEDULE_FLOOR = 1 / 128
-
-#: Mini-batches run between two checks for Ctrl-C and two progress updates.
-CHUNK_EXAMPLES = 2_000
 
 
 @dataclass
@@ -76,9 +74,7 @@ class History:
     @classmethod
     def from_dict(cls, data: dict) -> History:
         if not isinstance(data, dict):
-            raise SigmoidError(
-                f"a training history must be a JSON object, got {type(data).__name__}"
-            )
+            raise SigmoidError(f"a training history must be a JSON object, got {type(data).__name__}")
         known = {name for name in cls.__dataclass_fields__}
         unknown = set(data) - known
         if unknown:
@@ -121,9 +117,7 @@ class Hyperparameters:
     learning_rate_schedule: int | None = None
 
     def __post_init__(self) -> None:
-        _require(
-            isinstance(self.epochs, int) and self.epochs >= 1, "epochs must be >= 1", self.epochs
-        )
+        _require(isinstance(self.epochs, int) and self.epochs >= 1, "epochs must be >= 1", self.epochs)
         _require(
             isinstance(self.batch_size, int) and self.batch_size >= 1,
             "batch_size must be >= 1",
@@ -220,7 +214,7 @@ def train(
         evaluation = _training_arrays(network, evaluation_data, "evaluation_data")
     metrics = _metrics(monitor, evaluation is not None)
     generator = as_generator(rng)
-    stepper = _make_stepper(network, X, Y, settings, backend)
+    stepper = make_stepper(network, X, Y, settings, backend)
 
     history = History(settings=asdict(settings) | {"backend": stepper.name, "n_train": len(X)})
     tracker = _Tracker(settings, history)
@@ -278,9 +272,7 @@ def _metrics(monitor: Sequence[str] | None, has_evaluation: bool) -> tuple[str, 
         monitor = History.METRICS if has_evaluation else History.METRICS[:2]
     unknown = set(monitor) - set(History.METRICS)
     if unknown:
-        raise ValueError(
-            f"unknown metric(s) {sorted(unknown)}; choose from {', '.join(History.METRICS)}"
-        )
+        raise ValueError(f"unknown metric(s) {sorted(unknown)}; choose from {', '.join(History.METRICS)}")
     if not has_evaluation and any(name.startswith("evaluation") for name in monitor):
         raise ValueError("evaluation metrics were asked for but no evaluation_data was given")
     return tuple(monitor)
@@ -338,19 +330,14 @@ class _Tracker:
             return eta, ""
         accuracy = self.accuracy()
         if accuracy is None:
-            raise ValueError(
-                "early stopping and the learning-rate schedule need a monitored accuracy"
-            )
+            raise ValueError("early stopping and the learning-rate schedule need a monitored accuracy")
         if accuracy > self.best:
             self.best, self.since_best = accuracy, 0
             return eta, ""
         self.since_best += 1
         if settings.early_stopping is not None and self.since_best >= settings.early_stopping:
             return eta, f"early stopping: no improvement in {settings.early_stopping} epochs"
-        if (
-            settings.learning_rate_schedule is not None
-            and self.since_best >= settings.learning_rate_schedule
-        ):
+        if settings.learning_rate_schedule is not None and self.since_best >= settings.learning_rate_schedule:
             eta /= 2
             self.since_best = 0
             if eta <= settings.learning_rate * SCHEDULE_FLOOR * (1 + 1e-12):
@@ -365,67 +352,3 @@ def _parameters_copy(network: Network, stepper) -> list[np.ndarray]:
 def _restore(network: Network, stepper, snapshot: list[np.ndarray]) -> None:
     for target, saved in zip(network.weights + network.biases + stepper.state(), snapshot, strict=True):
         target[...] = saved
-
-
-# --------------------------------------------------------------------------- steppers
-
-
-def _make_stepper(network: Network, X, Y, settings: Hyperparameters, backend: str):
-    if backend not in ("auto", "numpy", "compiled"):
-        raise ValueError(f"backend must be 'auto', 'numpy' or 'compiled', got {backend!r}")
-    if backend != "numpy":
-        from sigmoid import _kernels
-
-        reason = _kernels.unsupported(network, settings)
-        if not reason:
-            return _kernels.CompiledStepper(network, X, Y, settings)
-        if backend == "compiled":
-            raise ValueError(f"the compiled backend does not support this run: {reason}")
-    return NumPyStepper(network, X, Y, settings)
-
-
-class NumPyStepper:
-    """The reference SGD step: backprop on the whole mini-batch with NumPy, then the update."""
-
-    name = "numpy"
-
-    def __init__(self, network: Network, X: np.ndarray, Y: np.ndarray, settings: Hyperparameters):
-        self.network, self.X, self.Y, self.settings = network, X, Y, settings
-        self.velocities = [np.zeros_like(w) for w in network.weights] if settings.momentum else []
-
-    def state(self) -> list[np.ndarray]:
-        return self.velocities
-
-    def run_epoch(self, order: np.ndarray, eta: float, stop: _StopFlag, callbacks) -> bool:
-        """One pass over the examples in ``order``; False if stopped by Ctrl-C."""
-        size = self.settings.batch_size
-        per_chunk = max(1, CHUNK_EXAMPLES // size)
-        with np.errstate(all="ignore"):  # divergence is detected after the epoch, not by warnings
-            for number, start in enumerate(range(0, len(order), size), start=1):
-                self.step(order[start : start + size], eta)
-                if number % per_chunk == 0 or start + size >= len(order):
-                    for callback in callbacks:
-                        _call(callback, "on_progress", min(start + size, len(order)))
-                    if stop.requested:
-                        return start + size >= len(order)
-        return True
-
-    def step(self, batch: np.ndarray, eta: float) -> None:
-        """One SGD step on the examples with indices ``batch``."""
-        network, settings = self.network, self.settings
-        grad_w, grad_b = network._backprop(network.rows(self.X, batch), self.Y[batch])
-        n = len(self.X)
-        for layer, (w, b) in enumerate(zip(network.weights, network.biases, strict=True)):
-            step = grad_w[layer]
-            if settings.l2:
-                step += settings.l2 / n * w
-            if settings.l1:
-                step += settings.l1 / n * np.sign(w)
-            if settings.momentum:
-                velocity = self.velocities[layer]
-                velocity *= settings.momentum
-                velocity -= eta * step
-                w += velocity
-            else:
-                w -= eta * step
-            b -= eta * grad_b[layer]

@@ -49,6 +49,7 @@ class Run:
     dtype: str
     epochs: int  # warm-up included
     seconds: list[float] = field(default_factory=list)  # every epoch, warm-up first
+    call_seconds: list[float] = field(default_factory=list)  # the whole train_epoch call
     accuracy: float | None = None
     error: str | None = None
 
@@ -59,6 +60,11 @@ class Run:
     @property
     def median(self) -> float | None:
         return statistics.median(self.timed) if self.timed else None
+
+    @property
+    def call_median(self) -> float | None:
+        timed = self.call_seconds[WARMUP_EPOCHS:]
+        return statistics.median(timed) if timed else None
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -150,14 +156,15 @@ def train_round_robin(runs: list[Run], seed: int, pause: float) -> None:
             time.sleep(pause)
             start = time.perf_counter()
             try:
-                run.contender.train_epoch(epoch_seed)
+                proper = run.contender.train_epoch(epoch_seed)
             except Exception as error:  # a contender that breaks must not sink the others
                 run.error = f"{type(error).__name__}: {error}"
                 print(f"  {label(run)} failed: {run.error}", file=sys.stderr)
                 continue
-            run.seconds.append(time.perf_counter() - start)
-            print(f"  epoch {epoch + 1}/{run.epochs} {label(run)}: {run.seconds[-1]:.3f} s",
-                  file=sys.stderr, flush=True)
+            run.call_seconds.append(time.perf_counter() - start)
+            run.seconds.append(run.call_seconds[-1] if proper is None else proper)
+            print(f"  epoch {epoch + 1}/{run.epochs} {label(run)}: {run.seconds[-1]:.3f} s "
+                  f"(call {run.call_seconds[-1]:.3f} s)", file=sys.stderr, flush=True)
 
 
 def label(run: Run) -> str:

@@ -5,7 +5,8 @@ hyperparameters) that offers
 
 * ``train_epoch(epoch_seed)``: one epoch of mini-batch SGD over the training set, visiting the
   examples in the order ``numpy.random.default_rng(epoch_seed).permutation(n)`` where the
-  contender lets us choose the order (scikit-learn shuffles with its own generator);
+  contender lets us choose the order (scikit-learn shuffles with its own generator); it returns
+  None, or the seconds of the epoch proper when the call also does one-off setup (ours);
 * ``accuracy()``: the fraction of the test set classified correctly (not timed).
 
 Constructing a contender may fail with :class:`Unavailable` (library not installed, our

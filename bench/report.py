@@ -10,11 +10,11 @@ KEYS_IN_ORDER = ("ours", "ours-numpy", "reference", "torch", "sklearn")
 
 def render(*, args, command, started: datetime.datetime, machine_info: dict, peak: dict,
            runs: list, full, notes: list[str], n_train: int, n_test: int,
-           load: tuple) -> str:
+           load: tuple, quiet) -> str:
     ours = {(r.batch_size, r.dtype): r for r in runs if r.key == "ours" and r.median}
     sections = [
         _header(command, started, n_train, n_test, args),
-        _machine(machine_info, peak, load),
+        _machine(machine_info, peak, load, quiet),
         _targets(runs, ours, full),
         _timings(runs, ours),
         _throughput(ours, peak, n_train),
@@ -35,11 +35,12 @@ def _header(command, started, n_train, n_test, args) -> str:
         f"{n_train} training and {n_test} test examples of MNIST.",
         f"- Each run: 1 warm-up epoch, then {args.epochs} timed epochs "
         f"({args.reference_epochs} for the per-example reference); contenders interleaved "
-        f"epoch by epoch, with {args.pause} s of rest (not timed) before each epoch.",
+        f"epoch by epoch, with {args.pause} s of rest (not timed) before each epoch, longer "
+        f"while other processes kept the CPUs busy (up to {args.max_wait:g} s).",
     ])
 
 
-def _machine(info: dict, peak: dict, load: tuple) -> str:
+def _machine(info: dict, peak: dict, load: tuple, quiet) -> str:
     versions = ", ".join(f"{k} {v}" for k, v in info["versions"].items())
     memory = f"{info['memory_gib']:.1f} GiB" if info["memory_gib"] else "unknown"
     lines = [
@@ -56,6 +57,9 @@ def _machine(info: dict, peak: dict, load: tuple) -> str:
         "- Load average (1, 5, 15 min) before / after the timed epochs: "
         + " / ".join(", ".join(f"{x:.2f}" for x in triple) for triple in load)
         + " (other work on the machine inflates every contender's times)",
+        f"- Waiting for a quiet machine: {quiet.waited:.0f} s in all; {quiet.busy_starts} "
+        f"epochs began with others using more than {quiet.limit:.0%} of the CPUs after "
+        f"{quiet.max_wait:g} s of waiting",
     ]
     return "\n".join(lines)
 

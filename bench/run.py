@@ -84,6 +84,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--pause", type=float, default=0.2,
                         help="seconds of rest (not timed) before each epoch, so the worker "
                         "threads of the previous library stop spinning")
+    parser.add_argument("--max-wait", type=float, default=10.0,
+                        help="before each epoch, wait up to this many seconds for the other "
+                        "processes on the machine to use less than --busy-limit of the CPUs")
+    parser.add_argument("--busy-limit", type=float, default=0.25,
+                        help="fraction of all CPUs others may use when an epoch starts")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--data-dir", default=None, help="MNIST folder (default: the cache)")
     parser.add_argument("--no-full-train", action="store_true",
@@ -145,7 +150,50 @@ def build_runs(args: argparse.Namespace, data: Data, notes: list[str]) -> list[R
     return runs
 
 
-def train_round_robin(runs: list[Run], seed: int, pause: float) -> None:
+def cpu_busy(seconds: float) -> float | None:
+    """Fraction of all CPUs busy during the next ``seconds`` (from /proc/stat); None elsewhere."""
+
+    def ticks() -> tuple[int, int] | None:
+        try:
+            with open("/proc/stat", encoding="ascii") as stat:
+                fields = [int(x) for x in stat.readline().split()[1:]]
+        except (OSError, ValueError):
+            return None
+        idle = fields[3] + (fields[4] if len(fields) > 4 else 0)  # idle + iowait
+        return sum(fields), idle
+
+    before = ticks()
+    time.sleep(seconds)
+    after = ticks()
+    if before is None or after is None or after[0] == before[0]:
+        return None
+    return 1 - (after[1] - before[1]) / (after[0] - before[0])
+
+
+@dataclass
+class Quiet:
+    """Before each epoch: rest ``pause`` s, and keep resting (up to ``max_wait`` s) while the
+    CPUs are more than ``limit`` busy with other work; counts the epochs that began busy."""
+
+    pause: float
+    max_wait: float
+    limit: float
+    busy_starts: int = 0
+    waited: float = 0.0
+
+    def wait(self) -> None:
+        deadline = time.monotonic() + self.max_wait
+        while True:
+            busy = cpu_busy(self.pause)
+            if busy is None or busy <= self.limit:
+                return
+            if time.monotonic() >= deadline:
+                self.busy_starts += 1
+                return
+            self.waited += self.pause
+
+
+def train_round_robin(runs: list[Run], seed: int, quiet: Quiet) -> None:
     """Epoch e of every run before epoch e + 1 of any; all runs see the same epoch seeds."""
     rounds = max((run.epochs for run in runs), default=0)
     for epoch in range(rounds):
@@ -153,7 +201,7 @@ def train_round_robin(runs: list[Run], seed: int, pause: float) -> None:
         for run in runs:
             if epoch >= run.epochs or run.error:
                 continue
-            time.sleep(pause)
+            quiet.wait()
             start = time.perf_counter()
             try:
                 proper = run.contender.train_epoch(epoch_seed)
@@ -180,7 +228,8 @@ def main(argv: list[str] | None = None) -> int:
     runs = build_runs(args, data, notes)
     print(f"{len(runs)} runs, interleaved epoch by epoch", file=sys.stderr)
     load_before = os.getloadavg()
-    train_round_robin(runs, args.seed, args.pause)
+    quiet = Quiet(args.pause, args.max_wait, args.busy_limit)
+    train_round_robin(runs, args.seed, quiet)
     load_after = os.getloadavg()
     for run in runs:
         if not run.error:
@@ -203,6 +252,7 @@ def main(argv: list[str] | None = None) -> int:
         n_train=data.y.size,
         n_test=data.y_test.size,
         load=(load_before, load_after),
+        quiet=quiet,
     )
     if args.output:
         tmp = args.output + ".tmp"

@@ -26,6 +26,7 @@ class FullTrain:
     seconds: float | None = None
     peak_mib: float | None = None
     accuracy: float | None = None
+    best: str | None = None  # "95.29% in epoch 28", as printed
     note: str | None = None
     output_tail: str = ""
 
@@ -56,13 +57,19 @@ def run(extra_args: list[str] | None = None) -> FullTrain:
     result.peak_mib = usage.ru_maxrss / 1024
     result.output_tail = output[-2000:]
     result.accuracy = last_accuracy(output)
+    best = re.findall(r"best (\d{1,3}(?:\.\d+)?% in epoch \d+)", output)
+    result.best = best[-1] if best else None
     if child.returncode != 0:
         result.note = f"`sigmoid train` exited with status {child.returncode}"
     return result
 
 
 def last_accuracy(output: str) -> float | None:
-    """The last accuracy the run printed ("9512 / 10000" or "95.12%"), as a fraction."""
+    """The final accuracy the run printed ("final test accuracy: 95.12%", else the last
+    "9512/10000" or "95.12%"), as a fraction."""
+    final = re.findall(r"final \w+ accuracy: (\d{1,3}(?:\.\d+)?)%", output)
+    if final:
+        return float(final[-1]) / 100
     counts = re.findall(r"(\d+)\s*/\s*(10000)\b", output)
     if counts:
         correct, total = counts[-1]

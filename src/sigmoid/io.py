@@ -37,6 +37,7 @@ def atomic_writer(path: str | Path):
         prefix=f".{path.name}.", suffix=".part", dir=path.parent
     )
     try:
+        os.chmod(temporary, 0o666 & ~_umask())  # mkstemp makes 0600; give the usual permissions
         with os.fdopen(descriptor, "wb") as handle:
             yield handle
             handle.flush()
@@ -46,6 +47,12 @@ def atomic_writer(path: str | Path):
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temporary)
         raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def atomic_write_bytes(path: str | Path, data: bytes) -> Path:
@@ -101,14 +108,18 @@ def _read_arrays(path: Path) -> dict[str, np.ndarray]:
     if path.is_dir():
         raise ModelFileError(f"{path} is a folder, not a model file")
     try:
-        with np.load(path, allow_pickle=False) as archive:
-            if not isinstance(archive, np.lib.npyio.NpzFile):
-                raise ModelFileError(f"{path} is a single .npy array, not a sigmoid model file")
-            return {name: archive[name] for name in archive.files}
+        # Opened here so that the file is closed even when NumPy fails to parse it.
+        with open(path, "rb") as handle:
+            if not zipfile.is_zipfile(handle):
+                raise ModelFileError(f"{path} is not a sigmoid model file (not an .npz archive)")
+            handle.seek(0)
+            with np.load(handle, allow_pickle=False) as archive:
+                return {name: archive[name] for name in archive.files}
     except ModelFileError:
         raise
     except (OSError, ValueError, EOFError, zipfile.BadZipFile, KeyError) as error:
-        raise ModelFileError(f"{path} is not a sigmoid model file (.npz): {error}") from None
+        reason = "it holds pickled objects" if "pickle" in str(error) else str(error)
+        raise ModelFileError(f"{path} is not a readable sigmoid model file: {reason}") from None
 
 
 def _read_json(arrays: dict[str, np.ndarray], name: str, path: Path):

@@ -22,7 +22,6 @@ import click
 import numpy as np
 
 from sigmoid import recipes
-from sigmoid.cli import EXIT_INTERRUPTED
 from sigmoid.errors import ModelFileError, TrainingDiverged
 
 PIXELS, CLASSES = 784, 10
@@ -283,8 +282,8 @@ def _finish(recipe, network, history, output: Path, history_path, plot_dir, data
             f"final {recipe.evaluate_on} accuracy: {history.evaluation_accuracy[-1]:.2%} after "
             f"{history.epochs} epochs (best {best:.2%} in epoch {epoch}); {elapsed:.1f} s"
         )
-    if history.interrupted or history.diverged:
-        click.echo(f"training stopped: {history.stopped}", err=True)
+    if history.interrupted:
+        click.echo(f"training stopped: {history.stopped}")
     io.save(network, output, history=history)
     kept = " (the last finite weights)" if history.diverged else ""
     click.echo(f"model saved to {output}{kept}")
@@ -294,7 +293,7 @@ def _finish(recipe, network, history, output: Path, history_path, plot_dir, data
     if history.diverged:
         raise TrainingDiverged(history.stopped)
     if history.interrupted:
-        raise click.exceptions.Exit(EXIT_INTERRUPTED)
+        raise click.Abort()  # sigmoid.cli.main reports "interrupted" and returns EXIT_INTERRUPTED (130)
     if plot_dir is not None:
         from sigmoid.plotting import plot_training_report
 

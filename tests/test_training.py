@@ -549,12 +549,6 @@ def test_ctrl_c_stops_at_a_mini_batch_boundary_and_keeps_the_model(backend):
         np.testing.assert_allclose(got, expected, rtol=1e-10, atol=1e-12)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: the stop request is only checked inside an epoch, and a request at an epoch's last "
-    "mini-batch counts as a finished epoch; with one progress check per epoch (n <= CHUNK_EXAMPLES) "
-    "Ctrl-C never stops training",
-)
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_ctrl_c_stops_training_on_a_small_data_set(backend):
     net = Network([4, 3, 2], dtype="float64", rng=1)

@@ -59,9 +59,7 @@ def _check_sizes(sizes: Sequence[int]) -> list[int]:
             f"sizes must be a list of layer sizes such as [784, 30, 10], got {sizes!r}"
         ) from None
     if len(checked) < 2 or any(size < 1 for size in checked) or checked != list(sizes):
-        raise ValueError(
-            f"sizes must be at least two positive integers such as [784, 30, 10], got {sizes!r}"
-        )
+        raise ValueError(f"sizes must be at least two positive integers such as [784, 30, 10], got {sizes!r}")
     return checked
 
 
@@ -191,19 +189,13 @@ class Network:
             targets[np.arange(labels.size), labels] = 1
         elif targets.ndim == 1 and self.n_outputs == 1:
             targets = targets[:, np.newaxis]
-        if (
-            targets.ndim != 2
-            or targets.shape[1] != self.n_outputs
-            or targets.dtype.kind not in "biuf"
-        ):
+        if targets.ndim != 2 or targets.shape[1] != self.n_outputs or targets.dtype.kind not in "biuf":
             raise ValueError(
                 f"{name} must be integer labels (n,) or targets (n, {self.n_outputs}), "
                 f"got shape {np.shape(y)} and dtype {np.asarray(y).dtype}"
             )
         if targets.shape[0] != n_examples:
-            raise ValueError(
-                f"{name} has {targets.shape[0]} rows but there are {n_examples} inputs"
-            )
+            raise ValueError(f"{name} has {targets.shape[0]} rows but there are {n_examples} inputs")
         targets = np.ascontiguousarray(targets, dtype=self.dtype)
         if not np.isfinite(targets).all():
             raise ValueError(f"{name} contains NaN or infinite values")
@@ -236,8 +228,12 @@ class Network:
         return zs, activations_
 
     def predict(self, X) -> np.ndarray:
-        """Predicted labels: the index of the largest output activation (argmax over the last axis)."""
-        return np.argmax(self.feedforward(X), axis=-1)
+        """Predicted labels: the index of the largest output activation (argmax over the last axis).
+
+        A network with a single output neuron is a binary classifier: label 1 where its output
+        exceeds 0.5, else 0.
+        """
+        return _labels(self.feedforward(X))
 
     def accuracy(self, X, y) -> float:
         """Fraction of examples whose predicted label equals ``y`` (labels or one-hot rows)."""
@@ -269,9 +265,7 @@ class Network:
         batch, _ = self.as_batch(X)
         if batch.shape[0] == 0:
             raise ValueError("cannot evaluate on an empty set of examples")
-        return self.evaluate_checked(
-            batch, self.as_targets(y, batch.shape[0]), chunk_size=chunk_size
-        )
+        return self.evaluate_checked(batch, self.as_targets(y, batch.shape[0]), chunk_size=chunk_size)
 
     def evaluate_checked(self, batch: np.ndarray, targets: np.ndarray, *, chunk_size: int = 10_000):
         """:meth:`evaluate` for inputs already checked by :meth:`as_batch` and :meth:`as_targets`."""
@@ -282,7 +276,7 @@ class Network:
             zs, activations_ = self.forward(self.rows(batch, slice(start, stop)))
             a, t = activations_[-1], targets[start:stop]
             cost_sum += self.cost.value(a, t, zs[-1]) * (stop - start)
-            correct += int(np.count_nonzero(a.argmax(axis=1) == t.argmax(axis=1)))
+            correct += int(np.count_nonzero(_labels(a) == _labels(t)))
         return cost_sum / n, correct / n
 
     # ------------------------------------------------------- backpropagation
@@ -307,9 +301,8 @@ class Network:
             grad_b[layer] = delta.sum(axis=0) / m
             if layer > 0:
                 # δ^l = (δ^{l+1} W^T) ⊙ f'(z^l): z^l is the input of weight layer `layer`.
-                delta = (delta @ self.weights[layer].T) * self.layer_activation(
-                    layer - 1
-                ).derivative(zs[layer - 1])
+                derivative = self.layer_activation(layer - 1).derivative(zs[layer - 1])
+                delta = (delta @ self.weights[layer].T) * derivative
         return grad_w, grad_b
 
     def check_gradient(self, X, Y, *, l2: float = 0.0, epsilon: float = 1e-6) -> float:
@@ -346,10 +339,15 @@ class Network:
     def hidden_weights_as_images(self, shape: tuple[int, int] = (28, 28)) -> np.ndarray:
         """The first layer's weights into each hidden neuron as images ``(n_hidden, *shape)``."""
         if self.n_inputs != shape[0] * shape[1]:
-            raise ValueError(
-                f"{self.n_inputs} inputs cannot be drawn as {shape[0]}x{shape[1]} images"
-            )
+            raise ValueError(f"{self.n_inputs} inputs cannot be drawn as {shape[0]}x{shape[1]} images")
         return self.weights[0].T.reshape(-1, *shape)
+
+
+def _labels(outputs: np.ndarray) -> np.ndarray:
+    """Labels from output rows: argmax over the last axis, or output > 0.5 for a single output."""
+    if outputs.shape[-1] == 1:
+        return (outputs[..., 0] > 0.5).astype(np.int64)
+    return np.argmax(outputs, axis=-1)
 
 
 def _central_differences(param: np.ndarray, cost, epsilon: float) -> np.ndarray:

@@ -119,10 +119,10 @@ class NumPyStepper:
             for number, start in enumerate(range(0, len(order), size), start=1):
                 self.step(order[start : start + size], eta)
                 done = min(start + size, len(order))
-                if number % per_chunk == 0 or done == len(order):
+                if number % per_chunk == 0 or done == len(order) or stop.requested:
                     report_progress(callbacks, done)
-                    if stop.requested:
-                        return done == len(order)
+                if stop.requested:
+                    return done == len(order)
         return True
 
     def step(self, batch: np.ndarray, eta: float) -> None:

@@ -17,7 +17,8 @@ Training returns a :class:`History` of per-epoch costs and accuracies. It stops 
 - ``early_stopping=N``: the monitored accuracy has not improved for N epochs,
 - ``learning_rate_schedule=N``: η is halved after N epochs without improvement, and training
   stops once η has fallen to 1/128 of its first value (the book's chapter 3 schedule),
-- Ctrl-C: training stops at the next mini-batch boundary and keeps the model; a second Ctrl-C
+- Ctrl-C: training stops at a mini-batch boundary (the NumPy engine after the current mini-batch,
+  the compiled one within 2,000 examples, a few milliseconds) and keeps the model; a second Ctrl-C
   interrupts at once.
 """
 
@@ -79,6 +80,10 @@ class History:
         unknown = set(data) - known
         if unknown:
             raise SigmoidError(f"not a training history: unknown keys {sorted(unknown)}")
+        for name in (*cls.METRICS, "learning_rate", "seconds"):
+            values = data.get(name, [])
+            if not isinstance(values, list) or not all(isinstance(v, (int, float)) for v in values):
+                raise SigmoidError(f"corrupt training history: {name} must be a list of numbers")
         history = cls(**data)
         lengths = {len(getattr(history, name)) for name in ("learning_rate", "seconds")}
         if len(lengths) != 1:
@@ -213,6 +218,8 @@ def train(
     if evaluation_data is not None:
         evaluation = _training_arrays(network, evaluation_data, "evaluation_data")
     metrics = _metrics(monitor, evaluation is not None)
+    if (early_stopping or learning_rate_schedule) and not any(m.endswith("accuracy") for m in metrics):
+        raise ValueError("early stopping and the learning-rate schedule need a monitored accuracy")
     generator = as_generator(rng)
     stepper = make_stepper(network, X, Y, settings, backend)
 
@@ -239,15 +246,19 @@ def train(
             if not _all_finite(network, values):
                 _restore(network, stepper, snapshot)
                 history.diverged = True
+                kept = f"the end of epoch {epoch}" if epoch else "before training (the initial ones)"
                 history.stopped = (
                     f"the cost became non-finite in epoch {epoch + 1} (learning rate {eta:g} is "
-                    f"probably too large); kept the weights from the end of epoch {epoch}"
+                    f"probably too large); kept the weights from {kept}"
                 )
                 break
             _record(history, values, eta, time.perf_counter() - started)
             for callback in callbacks:
                 _call(callback, "on_epoch_end", epoch, history)
             eta, reason = tracker.after_epoch(eta)
+            if stop.requested and not reason:
+                history.interrupted = True
+                reason = f"interrupted at the end of epoch {epoch + 1}; the model is kept"
             if reason:
                 history.stopped = reason
                 break

@@ -127,9 +127,9 @@ def _forward_row(indices, values, scale, W1, b1, W2, b2, z1, a1, z2, a2, hidden,
         a1[j] = _activate(z1[j], hidden)
     z2[:] = b2
     for j in range(n_real):
-        aj = a1[j]
+        aj, w2 = a1[j], W2[j]
         for o in range(n_out):
-            z2[o] += aj * W2[j, o]
+            z2[o] += aj * w2[o]
     if output == SOFTMAX:
         top = z2.max()
         total = 0.0
@@ -204,28 +204,30 @@ def sgd_batches(
                 output,
                 n_real,
             )
+            z1, a1, z2, a2, y, d1, d2 = Z1[r], A1[r], Z2[r], A2[r], Y[i], D1[r], D2[r]
             for o in range(n_out):
-                error = A2[r, o] - Y[i, o]
+                error = a2[o] - y[o]
                 if delta_kind == DELTA_QUADRATIC:
-                    error *= _derivative(Z2[r, o], A2[r, o], output)
-                D2[r, o] = error
+                    error *= _derivative(z2[o], a2[o], output)
+                d2[o] = error
             for j in range(n_real):  # δ1 = (δ2 W2ᵀ) ⊙ f'(z1)
-                back = 0.0
+                back, w2 = 0.0, W2[j]
                 for o in range(n_out):
-                    back += D2[r, o] * W2[j, o]
-                D1[r, j] = back * _derivative(Z1[r, j], A1[r, j], hidden)
+                    back += d2[o] * w2[o]
+                d1[j] = back * _derivative(z1[j], a1[j], hidden)
         step = eta / m
         if decay != 1.0:
             W1 *= decay
             W2 *= decay
         for r in range(m):
             # Output layer: W2 −= (η/m) a1ᵀ δ2, b2 −= (η/m) δ2.
+            a1, d2 = A1[r], D2[r]
             for j in range(n_real):
-                c = step * A1[r, j]
+                c, w2 = step * a1[j], W2[j]
                 for o in range(n_out):
-                    W2[j, o] -= c * D2[r, o]
+                    w2[o] -= c * d2[o]
             for o in range(n_out):
-                b2[o] -= step * D2[r, o]
+                b2[o] -= step * d2[o]
             # Hidden layer: W1 −= (η/m) xᵀ δ1 on the rows of nonzero inputs, b1 −= (η/m) δ1.
             i, d1 = order[start + r], D1[r]
             for t in range(indptr[i], indptr[i + 1]):

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 import sigmoid
-from sigmoid import History, Network, io, train
+from sigmoid import History, Network, atomic, io, train
 from sigmoid.errors import ModelFileError
 
 NOT_A_MODEL = "is not a (readable )?sigmoid model file"
@@ -301,7 +301,7 @@ def test_a_permission_error_becomes_a_clear_message(tmp_path, monkeypatch):
     def refuse(*args, **kwargs):
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(io.tempfile, "mkstemp", refuse)
+    monkeypatch.setattr(atomic.tempfile, "mkstemp", refuse)
     with pytest.raises(ModelFileError, match=r"cannot save the model to .*model.npz: Permission denied"):
         io.save(_network(), tmp_path / "model.npz")
     assert list(tmp_path.iterdir()) == []

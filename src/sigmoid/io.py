@@ -9,57 +9,18 @@ version or missing arrays is refused with :class:`sigmoid.errors.ModelFileError`
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
-import tempfile
 import zipfile
 from pathlib import Path
 
 import numpy as np
 
+from sigmoid.atomic import atomic_write
 from sigmoid.errors import ModelFileError
 from sigmoid.network import Network
 
 FORMAT = "sigmoid-network"
 VERSION = 1
-
-
-@contextlib.contextmanager
-def atomic_writer(path: str | Path):
-    """Open a temporary file beside ``path`` for writing; on success rename it to ``path``.
-
-    If anything fails (including Ctrl-C) the temporary file is removed and ``path`` is left as it
-    was, so no reader ever sees a half-written file.
-    """
-    path = Path(path)
-    descriptor, temporary = tempfile.mkstemp(
-        prefix=f".{path.name}.", suffix=".part", dir=path.parent
-    )
-    try:
-        os.chmod(temporary, 0o666 & ~_umask())  # mkstemp makes 0600; give the usual permissions
-        with os.fdopen(descriptor, "wb") as handle:
-            yield handle
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temporary)
-        raise
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-def atomic_write_bytes(path: str | Path, data: bytes) -> Path:
-    """Write ``data`` to ``path`` atomically (see :func:`atomic_writer`)."""
-    with atomic_writer(path) as handle:
-        handle.write(data)
-    return Path(path)
 
 
 def _json_array(value) -> np.ndarray:
@@ -95,7 +56,7 @@ def save(network: Network, path: str | Path, history=None) -> Path:
     if history is not None:
         arrays["history"] = _json_array(history.to_dict())
     try:
-        with atomic_writer(path) as handle:
+        with atomic_write(path) as handle:
             np.savez(handle, **arrays)
     except PermissionError as error:
         raise ModelFileError(f"cannot save the model to {path}: {error.strerror}") from None

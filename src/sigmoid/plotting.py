@@ -18,13 +18,13 @@ from __future__ import annotations
 
 import math
 import os
-import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from sigmoid.atomic import atomic_write
 from sigmoid.errors import SigmoidError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -145,30 +145,16 @@ def save_figure(thing: Any, path: str | os.PathLike[str], *, dpi: int | None = N
     folder = path.parent
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        handle, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+        with atomic_write(path) as stream:
+            # No date or version stamps, so the same figure gives the same file.
+            metadata = {"Date": None} if fmt == "svg" else {"Software": None}
+            fig.savefig(stream, format=fmt, dpi=dpi or fig.dpi, metadata=metadata)
     except OSError as error:
         raise SigmoidError(
             f"cannot write the figure {str(path)!r}: {str(folder)!r} is not a writable folder "
             f"({error.strerror or error})"
         ) from error
-    tmp = Path(tmp_name)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            # No date or version stamps, so the same figure gives the same file.
-            metadata = {"Date": None} if fmt == "svg" else {"Software": None}
-            fig.savefig(stream, format=fmt, dpi=dpi or fig.dpi, metadata=metadata)
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes it private; give it a normal file's mode
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
     return path
-
-
-def _umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
 
 
 # --------------------------------------------------------------------------------------------

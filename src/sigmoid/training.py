@@ -92,7 +92,7 @@ class History:
 
     def save(self, path: str | Path) -> Path:
         """Write the history as JSON, atomically (a temporary file renamed into place)."""
-        from sigmoid.io import atomic_write_bytes
+        from sigmoid.atomic import atomic_write_bytes
 
         return atomic_write_bytes(Path(path), json.dumps(self.to_dict(), indent=1).encode())
 

@@ -11,12 +11,12 @@ import contextlib
 import gzip
 import hashlib
 import os
-import tempfile
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
+from sigmoid.atomic import atomic_write as shared_atomic_write
 from sigmoid.errors import DataError
 
 GZIP_MAGIC = b"\x1f\x8b"
@@ -87,29 +87,7 @@ def sha256_of(path: str | os.PathLike, *, chunk: int = 1 << 20) -> str:
 
 @contextlib.contextmanager
 def atomic_write(path: str | os.PathLike) -> Iterator[BinaryIO]:
-    """Write ``path`` all at once or not at all.
-
-    The bytes go to a temporary file in the same folder, which replaces ``path`` with
-    :func:`os.replace` (atomic on POSIX and Windows) only when the ``with`` block ends normally.
-    On any exception, Ctrl-C included, the temporary file is removed and ``path`` is untouched.
-    """
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
-    try:
-        os.chmod(temporary, 0o666 & ~_umask())  # mkstemp makes 0600; give the usual permissions
-        with os.fdopen(handle, "wb") as file:
-            yield file
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temporary)
-        raise
-
-
-def _umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
+    """:func:`sigmoid.atomic.atomic_write`, creating the folder first (the cache may not exist yet)."""
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    with shared_atomic_write(path) as handle:
+        yield handle

@@ -112,24 +112,44 @@ def _derivative(z, a, code):
 
 
 @numba.njit(**_JIT)
-def _forward_row(indices, values, scale, W1, b1, W2, b2, z1, a1, z2, a2, hidden, output, n_real):
-    """One example: z1 = x W1 + b1 over its nonzero inputs x = values·scale, a1 = f(z1),
-    z2 = a1 W2 + b2, a2 = g(z2)."""
+def _first_layer(indices, values, scale, W1, b1, z1):
+    """z1 = x W1 + b1 for one example, over its nonzero inputs x_k = values·scale at ``indices``."""
     n_hidden = W1.shape[1]
-    n_out = W2.shape[1]
     z1[:] = b1
-    for t in range(indices.shape[0]):
+    # Four inputs per pass: z1 is loaded and stored once per four weight rows, which shortens the
+    # chain of store-to-load dependencies through z1.
+    count = indices.shape[0]
+    t = 0
+    while t + 4 <= count:
+        w0, w1, w2, w3 = W1[indices[t]], W1[indices[t + 1]], W1[indices[t + 2]], W1[indices[t + 3]]
+        v0, v1 = values[t] * scale, values[t + 1] * scale
+        v2, v3 = values[t + 2] * scale, values[t + 3] * scale
+        for j in range(n_hidden):
+            z1[j] += (v0 * w0[j] + v1 * w1[j]) + (v2 * w2[j] + v3 * w3[j])
+        t += 4
+    while t < count:
         w = W1[indices[t]]
         v = values[t] * scale
         for j in range(n_hidden):
             z1[j] += v * w[j]
-    for j in range(n_real):  # padded neurons keep a1 = 0, so they feed nothing forward
-        a1[j] = _activate(z1[j], hidden)
-    z2[:] = b2
-    for j in range(n_real):
-        aj, w2 = a1[j], W2[j]
-        for o in range(n_out):
-            z2[o] += aj * w2[o]
+        t += 1
+
+
+@numba.njit(nogil=True, cache=True, fastmath={"contract", "nsz", "arcp", "reassoc"})
+def _dot(a, b):
+    """Σ_j a_j b_j, summed in any order so that LLVM can use SIMD lanes."""
+    total = 0.0
+    for j in range(a.shape[0]):
+        total += a[j] * b[j]
+    return total
+
+
+@numba.njit(**_JIT)
+def _output_layer(a1, W2T, b2, z2, a2, output):
+    """z2 = a1 W2 + b2 (one dot product per output neuron, W2T = W2ᵀ) and a2 = g(z2)."""
+    n_out = W2T.shape[0]
+    for o in range(n_out):
+        z2[o] = b2[o] + _dot(a1, W2T[o])
     if output == SOFTMAX:
         top = z2.max()
         total = 0.0
@@ -144,106 +164,85 @@ def _forward_row(indices, values, scale, W1, b1, W2, b2, z1, a1, z2, a2, hidden,
 
 
 @numba.njit(**_JIT)
-def sgd_batches(
-    indptr,
-    indices,
-    values,
-    scale,
-    Y,
-    order,
-    first,
-    last,
-    batch_size,
-    W1,
-    b1,
-    W2,
-    b2,
-    eta,
-    decay,
-    hidden,
-    output,
-    delta_kind,
-    n_real,
-    Z1,
-    A1,
-    D1,
-    Z2,
-    A2,
-    D2,
-):
+def _example(rows, scale, y, i, params, row_buffers, codes):
+    """Forward pass and errors of example i: z1, a1, z2, a2, then δ2 and δ1 = (δ2 W2ᵀ) ⊙ f'(z1)."""
+    indptr, indices, values = rows
+    W1, b1, W2T, b2 = params
+    z1, a1, d1, z2, a2, d2 = row_buffers
+    hidden, output, delta_kind, n_real = codes
+    row = slice(indptr[i], indptr[i + 1])
+    _first_layer(indices[row], values[row], scale, W1, b1, z1)
+    for j in range(n_real):  # padded neurons keep a1 = 0, so they feed nothing forward
+        a1[j] = _activate(z1[j], hidden)
+    _output_layer(a1, W2T, b2, z2, a2, output)
+    for o in range(z2.shape[0]):
+        error = a2[o] - y[o]
+        if delta_kind == DELTA_QUADRATIC:
+            error *= _derivative(z2[o], a2[o], output)
+        d2[o] = error
+    d1[:] = 0.0
+    for o in range(z2.shape[0]):
+        c, w2 = d2[o], W2T[o]
+        for j in range(d1.shape[0]):
+            d1[j] += c * w2[j]
+    for j in range(n_real):
+        d1[j] *= _derivative(z1[j], a1[j], hidden)
+
+
+@numba.njit(**_JIT)
+def _update(rows, scale, i, params, a1, d1, d2, step):
+    """W2 −= step·a1ᵀδ2, b2 −= step·δ2, W1 −= step·xᵀδ1 (rows of nonzero inputs only), b1 −= step·δ1."""
+    indptr, indices, values = rows
+    W1, b1, W2T, b2 = params
+    n_hidden = W1.shape[1]
+    for o in range(W2T.shape[0]):
+        c, w2 = step * d2[o], W2T[o]
+        for j in range(n_hidden):
+            w2[j] -= c * a1[j]
+        b2[o] -= c
+    for t in range(indptr[i], indptr[i + 1]):
+        w = W1[indices[t]]
+        c = step * (values[t] * scale)
+        for j in range(n_hidden):
+            w[j] -= c * d1[j]
+    for j in range(n_hidden):
+        b1[j] -= step * d1[j]
+
+
+@numba.njit(**_JIT)
+def sgd_batches(rows, scale, Y, order, first, last, batch_size, params, eta, decay, codes, buffers):
     """Run SGD on mini-batches ``first`` to ``last - 1`` of the permutation ``order``, in place.
 
-    Row r of a mini-batch is example ``i = order[batch * batch_size + r]``, whose inputs are the
-    sparse row ``indptr[i]:indptr[i + 1]`` (times ``scale``) and targets ``Y[i]``.
-    ``decay`` = 1 − ηλ/n. Buffers ``Z1, A1, D1`` are ``(batch_size, n_hidden)`` and ``Z2, A2, D2``
-    ``(batch_size, n_out)``.
+    Row r of a mini-batch is example ``i = order[batch * batch_size + r]``: inputs the sparse row i
+    of ``rows = (indptr, indices, values)`` (times ``scale``), targets ``Y[i]``.
+    ``params = (W1, b1, W2ᵀ, b2)`` with the hidden layer padded; ``decay`` = 1 − ηλ/n;
+    ``codes = (hidden, output, delta_kind, n_real)``; ``buffers = (Z1, A1, D1, Z2, A2, D2)``, each
+    with ``batch_size`` rows.
     """
+    W1, _, W2T, _ = params
+    Z1, A1, D1, Z2, A2, D2 = buffers
     n = order.shape[0]
-    n_hidden = W1.shape[1]
-    n_out = W2.shape[1]
     for batch in range(first, last):
         start = batch * batch_size
         m = min(batch_size, n - start)
         # Forward pass and errors for every row, all with the weights from before this step.
         for r in range(m):
             i = order[start + r]
-            row = slice(indptr[i], indptr[i + 1])
-            _forward_row(
-                indices[row],
-                values[row],
-                scale,
-                W1,
-                b1,
-                W2,
-                b2,
-                Z1[r],
-                A1[r],
-                Z2[r],
-                A2[r],
-                hidden,
-                output,
-                n_real,
-            )
-            z1, a1, z2, a2, y, d1, d2 = Z1[r], A1[r], Z2[r], A2[r], Y[i], D1[r], D2[r]
-            for o in range(n_out):
-                error = a2[o] - y[o]
-                if delta_kind == DELTA_QUADRATIC:
-                    error *= _derivative(z2[o], a2[o], output)
-                d2[o] = error
-            for j in range(n_real):  # δ1 = (δ2 W2ᵀ) ⊙ f'(z1)
-                back, w2 = 0.0, W2[j]
-                for o in range(n_out):
-                    back += d2[o] * w2[o]
-                d1[j] = back * _derivative(z1[j], a1[j], hidden)
-        step = eta / m
+            row_buffers = (Z1[r], A1[r], D1[r], Z2[r], A2[r], D2[r])
+            _example(rows, scale, Y[i], i, params, row_buffers, codes)
         if decay != 1.0:
             W1 *= decay
-            W2 *= decay
+            W2T *= decay
         for r in range(m):
-            # Output layer: W2 −= (η/m) a1ᵀ δ2, b2 −= (η/m) δ2.
-            a1, d2 = A1[r], D2[r]
-            for j in range(n_real):
-                c, w2 = step * a1[j], W2[j]
-                for o in range(n_out):
-                    w2[o] -= c * d2[o]
-            for o in range(n_out):
-                b2[o] -= step * d2[o]
-            # Hidden layer: W1 −= (η/m) xᵀ δ1 on the rows of nonzero inputs, b1 −= (η/m) δ1.
-            i, d1 = order[start + r], D1[r]
-            for t in range(indptr[i], indptr[i + 1]):
-                w = W1[indices[t]]
-                c = step * (values[t] * scale)
-                for j in range(n_hidden):
-                    w[j] -= c * d1[j]
-            for j in range(n_hidden):
-                b1[j] -= step * d1[j]
+            _update(rows, scale, order[start + r], params, A1[r], D1[r], D2[r], eta / m)
 
 
 class CompiledStepper:
     """Runs :func:`sgd_batches` chunk by chunk, checking for Ctrl-C and reporting progress between chunks.
 
-    It trains padded copies of the weights and writes them back into the network at the end of
-    every epoch (and when stopped), so the network always holds the state after whole mini-batches.
+    It trains padded copies of the weights (and W2 transposed, so that every loop over hidden
+    neurons is contiguous) and writes them back into the network at the end of every epoch and
+    when stopped, so the network always holds the state after whole mini-batches.
     """
 
     name = "compiled"
@@ -255,50 +254,38 @@ class CompiledStepper:
         else:
             self.rows, self.scale = sparse_rows(X), network.dtype.type(1)
         dtype = network.dtype
-        (n_in, n_hidden, n_out), m = network.sizes, min(settings.batch_size, len(X))
+        (n_in, n_hidden, n_out), m = network.sizes, min(settings.batch_size, len(Y))
         self.n_real = n_hidden
         padded = -(-n_hidden // LANES) * LANES
         self.W1 = np.zeros((n_in, padded), dtype)
-        self.W2 = np.zeros((padded, n_out), dtype)
+        self.W2T = np.zeros((n_out, padded), dtype)
         self.b1 = np.zeros(padded, dtype)
-        self.buffers = [np.zeros((m, padded), dtype) for _ in range(3)]
-        self.buffers += [np.zeros((m, n_out), dtype) for _ in range(3)]
+        self.buffers = tuple(np.zeros((m, size), dtype) for size in (padded,) * 3 + (n_out,) * 3)
+        names = network.hidden_activation.name, network.output_activation.name
+        self.codes = (
+            _ACTIVATION_CODES[names[0]],
+            _ACTIVATION_CODES[names[1]],
+            DELTA_QUADRATIC if network.cost.name == "quadratic" else DELTA_A_MINUS_Y,
+            n_hidden,
+        )
 
     def state(self) -> list[np.ndarray]:
         return []
 
     def run_epoch(self, order, eta, stop, callbacks) -> bool:
         """One pass over the examples in ``order``; False if stopped by Ctrl-C."""
-
-        network, settings, dtype = self.network, self.settings, self.network.dtype.type
-        size = settings.batch_size
+        size, dtype = self.settings.batch_size, self.network.dtype.type
         batches = -(-len(order) // size)
         per_chunk = max(1, CHUNK_EXAMPLES // size)
-        decay = dtype(1.0 - eta * settings.l2 / len(order))
+        decay = dtype(1.0 - eta * self.settings.l2 / len(order))
         self._load()
-        b2 = network.biases[1]
+        params = (self.W1, self.b1, self.W2T, self.network.biases[1])
         for first in range(0, batches, per_chunk):
             last = min(first + per_chunk, batches)
             sgd_batches(
-                *self.rows,
-                self.scale,
-                self.Y,
-                order,
-                first,
-                last,
-                size,
-                self.W1,
-                self.b1,
-                self.W2,
-                b2,
-                dtype(eta),
-                decay,
-                self.hidden,
-                self.output,
-                self.delta_kind,
-                self.n_real,
-                *self.buffers,
-            )
+                self.rows, self.scale, self.Y, order, first, last, size, params, dtype(eta), decay,
+                self.codes, self.buffers,
+            )  # fmt: skip
             report_progress(callbacks, min(last * size, len(order)))
             if stop.requested and last < batches:
                 self._store()
@@ -306,24 +293,12 @@ class CompiledStepper:
         self._store()
         return True
 
-    @property
-    def hidden(self) -> int:
-        return _ACTIVATION_CODES[self.network.hidden_activation.name]
-
-    @property
-    def output(self) -> int:
-        return _ACTIVATION_CODES[self.network.output_activation.name]
-
-    @property
-    def delta_kind(self) -> int:
-        return DELTA_QUADRATIC if self.network.cost.name == "quadratic" else DELTA_A_MINUS_Y
-
     def _load(self) -> None:
         """Copy the network's hidden-layer weights into the padded arrays."""
         (W1, W2), b1, n = self.network.weights, self.network.biases[0], self.n_real
-        self.W1[:, :n], self.W2[:n], self.b1[:n] = W1, W2, b1
+        self.W1[:, :n], self.W2T[:, :n], self.b1[:n] = W1, W2.T, b1
 
     def _store(self) -> None:
         """Copy the padded arrays back into the network."""
         (W1, W2), b1, n = self.network.weights, self.network.biases[0], self.n_real
-        W1[...], W2[...], b1[...] = self.W1[:, :n], self.W2[:n], self.b1[:n]
+        W1[...], W2[...], b1[...] = self.W1[:, :n], self.W2T[:, :n].T, self.b1[:n]

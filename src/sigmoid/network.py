@@ -260,14 +260,14 @@ class Network:
                 total += l1 / n * float(np.sum(np.abs(w), dtype=np.float64))
         return total
 
-    def evaluate(self, X, y, *, chunk_size: int = 10_000) -> tuple[float, float]:
+    def evaluate(self, X, y, *, chunk_size: int = 2_000) -> tuple[float, float]:
         """Mean cost (without regularisation) and accuracy over ``(X, y)``, in one pass by chunks."""
         batch, _ = self.as_batch(X)
         if batch.shape[0] == 0:
             raise ValueError("cannot evaluate on an empty set of examples")
         return self.evaluate_checked(batch, self.as_targets(y, batch.shape[0]), chunk_size=chunk_size)
 
-    def evaluate_checked(self, batch: np.ndarray, targets: np.ndarray, *, chunk_size: int = 10_000):
+    def evaluate_checked(self, batch: np.ndarray, targets: np.ndarray, *, chunk_size: int = 2_000):
         """:meth:`evaluate` for inputs already checked by :meth:`as_batch` and :meth:`as_targets`."""
         n = batch.shape[0]
         cost_sum, correct = 0.0, 0

@@ -261,6 +261,12 @@ def test_bad_train_options_are_one_line_errors(argv, words, tmp_path, monkeypatc
     assert not list(tmp_path.glob("*.npz"))
 
 
+def test_a_bad_combination_is_refused_before_mnist_is_loaded(capsys, fake_mnist):
+    status, out, err = run(capsys, "train", "--cost", "log-likelihood")
+    assert_one_line_error(status, err, "log-likelihood", "softmax")
+    assert out == "" and fake_mnist[1] == []
+
+
 def test_help_names_the_default_output_file(capsys):
     status, out, _ = run(capsys, "train", "--help")
     assert status == 0

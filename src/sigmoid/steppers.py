@@ -32,9 +32,10 @@ CHUNK_EXAMPLES = 2_000
 #: ``auto`` uses the compiled engine for mini-batches up to this size, where it was measured faster.
 COMPILED_MAX_BATCH = 64
 
-#: Below this mini-batch size BLAS runs on one thread: the matrices are too small to share out, and
-#: NumPy and SciPy each bring an OpenBLAS whose idle threads spin, so two pools on two cores thrash.
-SINGLE_THREAD_MAX_BATCH = 512
+#: BLAS threads while training. One: these matrices are too small to share out profitably, and NumPy
+#: and SciPy each bring an OpenBLAS whose idle threads spin, so two pools on two cores thrash (measured
+#: at mini-batch 1000 beside another busy process: 0.14 s per epoch on one thread, 1.2 s on two).
+BLAS_THREADS = 1
 
 BACKENDS = ("auto", "numpy", "compiled")
 
@@ -113,9 +114,8 @@ class NumPyStepper:
         """One pass over the examples in ``order``; False if stopped by Ctrl-C."""
         size = self.settings.batch_size
         per_chunk = max(1, CHUNK_EXAMPLES // size)
-        threads = 1 if size < SINGLE_THREAD_MAX_BATCH else None
         # Divergence is detected after the epoch, not by warnings.
-        with np.errstate(all="ignore"), threadpool_limits(limits=threads, user_api="blas"):
+        with np.errstate(all="ignore"), threadpool_limits(limits=BLAS_THREADS, user_api="blas"):
             for number, start in enumerate(range(0, len(order), size), start=1):
                 self.step(order[start : start + size], eta)
                 done = min(start + size, len(order))

@@ -263,6 +263,18 @@ def test_saving_into_a_missing_folder_fails_clearly_and_writes_nothing(tmp_path)
     assert list(tmp_path.iterdir()) == []
 
 
+def test_saving_what_cannot_be_loaded_is_refused(tmp_path):
+    network = _network()
+    network.weights[0][0, 0] = np.nan
+    with pytest.raises(ModelFileError, match="NaN or infinity"):
+        io.save(network, tmp_path / "model.npz")
+    with pytest.raises(TypeError, match="needs a sigmoid.Network, got str"):
+        io.save("hello", tmp_path / "model.npz")
+    with pytest.raises(TypeError, match="history must be a sigmoid.History or None, got str"):
+        io.save(_network(), tmp_path / "model.npz", "not a history")
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_saving_onto_a_folder(tmp_path):
     with pytest.raises(ModelFileError, match="it is a folder"):
         io.save(_network(), tmp_path)
@@ -277,7 +289,7 @@ def test_a_failed_save_leaves_the_old_file_and_no_partial_file(tmp_path, monkeyp
         raise OSError("disk full")
 
     monkeypatch.setattr(io.np, "savez", broken_savez)
-    with pytest.raises(OSError, match="disk full"):
+    with pytest.raises(ModelFileError, match="cannot save the model to .*: disk full"):
         io.save(Network([4, 2], rng=9), path)
     assert path.read_bytes() == before
     assert [p.name for p in tmp_path.iterdir()] == ["model.npz"]

@@ -43,13 +43,16 @@ def metadata(network: Network) -> dict:
 
 def save(network: Network, path: str | Path, history=None) -> Path:
     """Save ``network`` (and optionally its training ``history``) to ``path``, atomically."""
+    from sigmoid.training import History
+
+    if not isinstance(network, Network):
+        raise TypeError(f"save() needs a sigmoid.Network, got {type(network).__name__}")
+    if history is not None and not isinstance(history, History):
+        raise TypeError(f"history must be a sigmoid.History or None, got {type(history).__name__}")
+    if not all(np.isfinite(p).all() for p in network.weights + network.biases):
+        raise ModelFileError("cannot save a network whose weights or biases contain NaN or infinity")
     path = Path(path)
-    if path.is_dir():
-        raise ModelFileError(f"cannot save the model to {path}: it is a folder")
-    if not path.parent.is_dir():
-        raise ModelFileError(
-            f"cannot save the model to {path}: folder {path.parent} does not exist"
-        )
+    check_writable(path)
     arrays = {"metadata": _json_array(metadata(network))}
     for layer, (w, b) in enumerate(zip(network.weights, network.biases, strict=True)):
         arrays[f"weights_{layer}"], arrays[f"biases_{layer}"] = w, b
@@ -58,9 +61,24 @@ def save(network: Network, path: str | Path, history=None) -> Path:
     try:
         with atomic_write(path) as handle:
             np.savez(handle, **arrays)
-    except PermissionError as error:
-        raise ModelFileError(f"cannot save the model to {path}: {error.strerror}") from None
+    except OSError as error:
+        raise ModelFileError(f"cannot save the model to {path}: {error.strerror or error}") from None
     return path
+
+
+def check_writable(path: str | Path, what: str = "the model") -> None:
+    """Raise :class:`ModelFileError` unless ``what`` can be written at ``path`` (checked by trying)."""
+    path = Path(path)
+    if path.is_dir():
+        raise ModelFileError(f"cannot save {what} to {path}: it is a folder")
+    if not path.parent.is_dir():
+        raise ModelFileError(f"cannot save {what} to {path}: folder {path.parent} does not exist")
+    try:
+        with atomic_write(path.parent / f".{path.name}.probe") as handle:
+            handle.write(b"")
+        (path.parent / f".{path.name}.probe").unlink()
+    except OSError as error:
+        raise ModelFileError(f"cannot save {what} to {path}: {error.strerror or error}") from None
 
 
 def _read_arrays(path: Path) -> dict[str, np.ndarray]:

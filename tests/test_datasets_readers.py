@@ -6,6 +6,7 @@ import gzip
 import pickle
 import shutil
 import struct
+import zipfile
 
 import numpy as np
 import pytest
@@ -103,8 +104,12 @@ def test_evil_pickle_is_refused_without_running(capfd):
         (0x0B, b"\x00\x01\xff\xfe\x01\x00", "int16", [1, -2, 256]),
         (0x0C, b"\x00\x00\x01\x00\xff\xff\xff\xff\x7f\xff\xff\xff", "int32", [256, -1, 2**31 - 1]),
         (0x0D, b"\x3f\x80\x00\x00\xc0\x00\x00\x00\x3e\x80\x00\x00", "float32", [1.0, -2.0, 0.25]),
-        (0x0E, b"\x3f\xf0" + b"\0" * 6 + b"\xc0\x00" + b"\0" * 6 + b"\x3f\xd0" + b"\0" * 6,
-         "float64", [1.0, -2.0, 0.25]),
+        (
+            0x0E,
+            b"\x3f\xf0" + b"\0" * 6 + b"\xc0\x00" + b"\0" * 6 + b"\x3f\xd0" + b"\0" * 6,
+            "float64",
+            [1.0, -2.0, 0.25],
+        ),
     ],
 )
 def test_every_idx_type_code(tmp_path, code, payload, dtype, values):
@@ -195,20 +200,39 @@ def test_npz_round_trip_and_missing_name(tmp_path):
 def test_npz_with_object_array_is_refused(tmp_path):
     path = tmp_path / "obj.npz"
     np.savez(path, a=np.array([{"x": 1}], dtype=object))
-    with pytest.raises(DataError, match="not a readable .npz"):
+    with pytest.raises(DataError, match="not a readable .npz.*object array") as raised:
+        read_npz(path)
+    assert "allow_pickle" not in str(raised.value)
+
+
+@pytest.mark.parametrize("content", [b"<html>not found</html>\n", b"hello world", b""])
+def test_npz_that_is_not_a_zip(tmp_path, content):
+    path = tmp_path / "bad.npz"
+    path.write_bytes(content)
+    with pytest.raises(DataError, match="not a readable .npz file \\(it is not a zip archive\\)") as raised:
+        read_npz(path)
+    assert "pickle" not in str(raised.value)
+
+
+def test_npz_that_is_a_single_npy(tmp_path):
+    path = tmp_path / "one.npz"
+    with open(path, "wb") as out:
+        np.save(out, np.arange(3))
+    with pytest.raises(DataError, match="a single .npy array, not an .npz archive"):
         read_npz(path)
 
 
-def test_npz_that_is_not_a_zip(tmp_path):
-    path = tmp_path / "bad.npz"
-    path.write_bytes(b"<html>not found</html>\n")
-    with pytest.raises(DataError, match="not a readable .npz"):
+def test_npz_member_that_is_not_npy(tmp_path):
+    path = tmp_path / "odd.npz"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("a.npy", b"not an array")
+    with pytest.raises(DataError, match="member a is not a .npy array"):
         read_npz(path)
 
 
 def test_pickle_cannot_set_attributes_on_the_stand_ins(tmp_path):
     # GLOBAL numpy ndarray, then BUILD with a slot state that would set an attribute on it.
-    crafted = (b"\x80\x02cnumpy\nndarray\nN}X\x04\x00\x00\x00evilK\x01s\x86b.")
+    crafted = b"\x80\x02cnumpy\nndarray\nN}X\x04\x00\x00\x00evilK\x01s\x86b."
     path = tmp_path / "build.pkl"
     path.write_bytes(crafted)
     with pytest.raises(DataError):

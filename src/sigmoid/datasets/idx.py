@@ -50,8 +50,10 @@ def read_idx(path: str | os.PathLike) -> np.ndarray:
                 f"{dtype.itemsize} byte(s) ({expected} bytes), only {got} bytes are present"
             )
         if stream.read(1):
-            raise DataError(f"{path}: not a valid IDX file: extra bytes after the {expected} "
-                            f"bytes of data its header announces")
+            raise DataError(
+                f"{path}: not a valid IDX file: extra bytes after the {expected} "
+                f"bytes of data its header announces"
+            )
     array = buffer.view(dtype).reshape(shape)
     return array.astype(dtype.newbyteorder("="), copy=False)
 
@@ -60,18 +62,20 @@ def _read_header(stream, path: Path) -> tuple[np.dtype, tuple[int, ...]]:
     """Parse the magic number and the sizes; return the element dtype and the shape."""
     magic = stream.read(4)
     if len(magic) < 4 or magic[:2] != b"\0\0":
-        raise DataError(f"{path}: not an IDX file (bad magic {_show(magic)}; an IDX file starts "
-                        f"with two zero bytes, a type code and the number of dimensions)"
-                        + _looks_like(magic))
+        raise DataError(
+            f"{path}: not an IDX file (bad magic {_show(magic)}; an IDX file starts "
+            f"with two zero bytes, a type code and the number of dimensions)" + _looks_like(magic)
+        )
     code, ndim = magic[2], magic[3]
     if code not in IDX_TYPES:
         known = ", ".join(f"0x{c:02X}" for c in IDX_TYPES)
-        raise DataError(f"{path}: not an IDX file (unknown type code 0x{code:02X}; "
-                        f"known: {known})")
+        raise DataError(f"{path}: not an IDX file (unknown type code 0x{code:02X}; known: {known})")
     sizes = stream.read(4 * ndim)
     if len(sizes) < 4 * ndim:
-        raise DataError(f"{path}: truncated IDX header: {ndim} dimension sizes announced, "
-                        f"{len(sizes)} of {4 * ndim} bytes present")
+        raise DataError(
+            f"{path}: truncated IDX header: {ndim} dimension sizes announced, "
+            f"{len(sizes)} of {4 * ndim} bytes present"
+        )
     return IDX_TYPES[code], struct.unpack(f">{ndim}I", sizes)
 
 

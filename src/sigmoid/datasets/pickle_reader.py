@@ -55,8 +55,7 @@ def read_pickle(path: str | os.PathLike, *, convert: ArrayHook | None = None) ->
         except DataError:
             raise
         except (pickle.UnpicklingError, EOFError) as error:
-            raise DataError(f"{path}: not a readable pickle ({error or 'unexpected end of data'})"
-                            ) from None
+            raise DataError(f"{path}: not a readable pickle ({error or 'unexpected end of data'})") from None
         except (TypeError, ValueError, AttributeError, IndexError, KeyError) as error:
             raise DataError(f"{path}: not a pickle of NumPy arrays ({error})") from None
         if stream.read(1):
@@ -83,9 +82,11 @@ class _NumpyOnlyUnpickler(pickle._Unpickler):  # the pure-Python unpickler: see 
             return _NDARRAY_MARKER
         if (module, name) == _DTYPE:
             return self._dtype
-        raise DataError(f"{self._path}: refused to load: the pickle asks for the global "
-                        f"{module}.{name}, which a file of NumPy arrays never needs (a crafted "
-                        f"pickle can run code this way); nothing was run")
+        raise DataError(
+            f"{self._path}: refused to load: the pickle asks for the global "
+            f"{module}.{name}, which a file of NumPy arrays never needs (a crafted "
+            f"pickle can run code this way); nothing was run"
+        )
 
     def persistent_load(self, pid: Any) -> Any:
         raise DataError(f"{self._path}: refused to load: the pickle uses persistent ids")
@@ -162,8 +163,10 @@ class _ArrayStub:
         dtype = dtype_stub.resolve()
         expected = math.prod(shape) * dtype.itemsize
         if len(data) != expected:
-            raise ValueError(f"array of shape {shape} and dtype {dtype.str} needs {expected} "
-                             f"bytes, the pickle holds {len(data)}")
+            raise ValueError(
+                f"array of shape {shape} and dtype {dtype.str} needs {expected} "
+                f"bytes, the pickle holds {len(data)}"
+            )
         flat = np.frombuffer(data, dtype=dtype)
         del data, state
         self.array = self._convert(flat.reshape(shape, order="F" if fortran else "C"))

@@ -7,9 +7,14 @@ import numpy as np
 from sigmoid.datasets.mnist import PIXELS
 
 
-def synthetic_digits(n: int, *, n_classes: int = 10, n_features: int = PIXELS,
-                     noise: float = 0.1, rng: int | np.random.Generator | None = None
-                     ) -> tuple[np.ndarray, np.ndarray]:
+def synthetic_digits(
+    n: int,
+    *,
+    n_classes: int = 10,
+    n_features: int = PIXELS,
+    noise: float = 0.1,
+    rng: int | np.random.Generator | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
     """``n`` MNIST-like rows: float32 ``X`` in [0, 1], shape ``(n, n_features)``; int64 ``y``.
 
     Each class has a fixed random prototype (pixels 0 or 1, drawn from ``rng``); a sample is its

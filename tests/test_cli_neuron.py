@@ -39,9 +39,7 @@ def test_the_example_from_the_issue(capsys):
     status, values, err = run(EXAMPLE, capsys)
     assert status == 0 and err == ""
     assert float(values["z = w.x + b"]) == pytest.approx(float(Z), rel=1e-15)
-    assert float(values["sigmoid output = 1/(1 + exp(-z))"]) == pytest.approx(
-        float(sigma(Z)), rel=1e-15
-    )
+    assert float(values["sigmoid output = 1/(1 + exp(-z))"]) == pytest.approx(float(sigma(Z)), rel=1e-15)
     assert values["perceptron output"] == "1"
     slope = sigma_prime(Z)
     for j, x in enumerate(["1", "0", "0.638"], start=1):
@@ -97,6 +95,25 @@ def test_bad_arguments_give_one_line_and_status_2(argv, message, capsys):
     assert "Traceback" not in err
 
 
+def test_a_change_that_overflows_is_one_line_naming_it(capsys):
+    argv = ["neuron", "--weights", "1e308", "--bias", "0", "--inputs", "1", "--dw", "1e308"]
+    status = main(argv)  # once a RuntimeWarning (an error in this suite) and "weights must be finite"
+    out, err = capsys.readouterr()
+    assert status == 1 and out == ""
+    assert err == (
+        "sigmoid neuron: error: the changed weight w + Δw overflows at index 0: "
+        "1e+308 + 1e+308 is too large for a float\n"
+    )
+
+
+def test_a_z_that_overflows_is_one_line(capsys):
+    status = main(["neuron", "--weights", "1e308", "--bias", "0", "--inputs", "10"])
+    out, err = capsys.readouterr()
+    assert status == 1 and out == ""
+    assert err.startswith("sigmoid neuron: error: z = w·x + b is not a finite number")
+    assert err.count("\n") == 1
+
+
 def test_help(capsys):
     assert main(["neuron", "--help"]) == 0
     out = capsys.readouterr().out
@@ -122,3 +139,23 @@ def test_python_dash_m():
     )
     assert bad.returncode == 2
     assert bad.stderr.strip().count("\n") == 0 and "Traceback" not in bad.stderr
+
+
+def test_sigmoid_alone_prints_the_help_and_succeeds(capsys):
+    assert main([]) == 0  # once "sigmoid: error: Usage: ..." with the help, and status 2
+    out, err = capsys.readouterr()
+    assert err == ""
+    assert out.startswith("Usage: sigmoid [OPTIONS] COMMAND [ARGS]...")
+    for command in ("neuron", "train", "data", "plot"):
+        assert f"  {command} " in out
+    completed = subprocess.run(
+        [sys.executable, "-m", "sigmoid"], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert (completed.returncode, completed.stderr) == (0, "")
+    assert completed.stdout == out
+
+
+def test_an_unknown_subcommand_is_a_usage_error_of_sigmoid(capsys):
+    assert main(["nueron"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("sigmoid: error: No such command 'nueron'") and err.count("\n") == 1

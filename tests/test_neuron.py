@@ -84,9 +84,7 @@ def test_gradient_matches_central_differences():
         dw[j] = h
         numeric.append((neuron.actual_change(x, dw) - neuron.actual_change(x, -dw)) / (2 * h))
     np.testing.assert_allclose(neuron.gradient(x).weights, numeric, rtol=1e-8)
-    db = (neuron.actual_change(x, np.zeros(3), h) - neuron.actual_change(x, np.zeros(3), -h)) / (
-        2 * h
-    )
+    db = (neuron.actual_change(x, np.zeros(3), h) - neuron.actual_change(x, np.zeros(3), -h)) / (2 * h)
     assert neuron.gradient(x).bias == pytest.approx(db, rel=1e-8)
 
 
@@ -201,6 +199,35 @@ def test_overflowing_z_is_an_error_not_a_nan():
         neuron.output([10.0, 10.0])
     with pytest.raises(ValueError, match="not a finite number \\(inf\\)"):
         neuron.output([10.0, 0.0])
+
+
+@pytest.mark.parametrize(
+    "weights, bias, dw, db, message",
+    [
+        ([1e308], 0.0, [1e308], 0.0, r"changed weight w \+ Δw overflows at index 0: 1e\+308 \+ 1e\+308"),
+        ([1.0, -1e308], 0.0, [0.0, -1e308], 0.0, "changed weight w \\+ Δw overflows at index 1"),
+        ([1.0], 1e308, [0.0], 1e308, r"changed bias b \+ Δb overflows: 1e\+308 \+ 1e\+308"),
+    ],
+)
+def test_a_change_that_overflows_is_named_without_a_warning(weights, bias, dw, db, message):
+    # w + Δw = 2e308 once raised a RuntimeWarning and then blamed the (finite) weights.
+    neuron = SigmoidNeuron(weights, bias)
+    x = [1.0] + [0.0] * (len(weights) - 1)  # z = w_1 = 1 or 1e308: finite before the change
+    with pytest.raises(ValueError, match=message):
+        neuron.actual_change(x, dw, db)
+
+
+def test_a_predicted_change_that_overflows_is_an_error():
+    # z = 1e-300·1e300 = 1, ∂out/∂w = σ'(1)·1e300 ≈ 0.197e300, times Δw = 1e300: beyond 1.8e308.
+    neuron = SigmoidNeuron([1e-300], 0.0)
+    with pytest.raises(ValueError, match="predicted change .* overflows"):
+        neuron.predicted_change([1e300], [1e300])
+
+
+def test_changes_up_to_the_largest_float_are_fine():
+    neuron = SigmoidNeuron([1e308], 0.0)  # z = 1e308 · 0 = 0
+    change = neuron.change([0.0], [7e307], 0.0)  # w + Δw = 1.7e308 < 1.797e308: still z = 0
+    assert (change.predicted, change.actual) == (0.0, 0.0)
 
 
 def test_bad_changes():

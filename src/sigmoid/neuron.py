@@ -64,9 +64,7 @@ def _check_vector(name: str, values: object) -> np.ndarray:
     """``values`` as a finite 1-D float64 array with at least one element."""
     array = as_float_array(values).astype(np.float64)
     if array.ndim != 1 or array.size == 0:
-        raise ValueError(
-            f"{name} must be a non-empty 1-D sequence of numbers, got shape {array.shape}"
-        )
+        raise ValueError(f"{name} must be a non-empty 1-D sequence of numbers, got shape {array.shape}")
     _check_finite(name, array)
     return array
 
@@ -102,9 +100,7 @@ class Neuron:
     :class:`~sigmoid.activations.Activation` (softmax is a layer function, not a neuron's).
     """
 
-    def __init__(
-        self, weights: object, bias: object, activation: str | Activation = "sigmoid"
-    ) -> None:
+    def __init__(self, weights: object, bias: object, activation: str | Activation = "sigmoid") -> None:
         self._weights = _check_vector("weights", weights)
         self._weights.flags.writeable = False
         self._bias = _check_number("bias", bias)
@@ -134,9 +130,7 @@ class Neuron:
 
     def __repr__(self) -> str:
         weights = ", ".join(f"{w:g}" for w in self._weights)
-        return (
-            f"{type(self).__name__}(weights=[{weights}], bias={self._bias:g}{self._extra_repr()})"
-        )
+        return f"{type(self).__name__}(weights=[{weights}], bias={self._bias:g}{self._extra_repr()})"
 
     def _extra_repr(self) -> str:
         return f", activation={self._activation.name!r}"
@@ -145,13 +139,11 @@ class Neuron:
         array = as_float_array(x).astype(np.float64)
         if array.ndim not in (1, 2):
             raise ValueError(
-                f"x must be one input vector or a batch of rows (1-D or 2-D), "
-                f"got shape {array.shape}"
+                f"x must be one input vector or a batch of rows (1-D or 2-D), got shape {array.shape}"
             )
         if array.shape[-1] != self.n_inputs:
             raise ValueError(
-                f"x has {array.shape[-1]} values per input "
-                f"but the neuron has {self.n_inputs} weights"
+                f"x has {array.shape[-1]} values per input but the neuron has {self.n_inputs} weights"
             )
         _check_finite("x", array)
         return array
@@ -197,16 +189,38 @@ class Neuron:
         """
         dw, db = self._changes(dw, db)
         gradient = self.gradient(x)
-        return _scalar_or_array(gradient.weights @ dw + np.multiply(gradient.bias, db))
+        with np.errstate(over="ignore", invalid="ignore"):
+            predicted = gradient.weights @ dw + np.multiply(gradient.bias, db)
+        if not np.isfinite(predicted).all():
+            raise ValueError(
+                "the predicted change f'(z)·(x·Δw + Δb) overflows: the inputs and the changes are too large"
+            )
+        return _scalar_or_array(predicted)
 
     def actual_change(self, x: object, dw: object, db: object = 0.0) -> float | np.ndarray:
         """The true change of the output when the weights become w + dw and the bias b + db."""
         dw, db = self._changes(dw, db)
         x = self._inputs(x)
-        moved = self._replaced(self._weights + dw, self._bias + db)
-        return _scalar_or_array(
-            moved._activation.value(moved._z(x)) - self._activation.value(self._z(x))
-        )
+        moved = self._replaced(*self._moved(dw, db))
+        return _scalar_or_array(moved._activation.value(moved._z(x)) - self._activation.value(self._z(x)))
+
+    def _moved(self, dw: np.ndarray, db: float) -> tuple[np.ndarray, float]:
+        """``(w + Δw, b + Δb)``; a sum too large for a float is an error naming it."""
+        with np.errstate(over="ignore", invalid="ignore"):
+            weights = self._weights + dw
+        bad = np.flatnonzero(~np.isfinite(weights))
+        if bad.size:
+            j = int(bad[0])
+            raise ValueError(
+                f"the changed weight w + Δw overflows at index {j}: "
+                f"{float(self._weights[j])!r} + {float(dw[j])!r} is too large for a float"
+            )
+        bias = self._bias + db
+        if not math.isfinite(bias):
+            raise ValueError(
+                f"the changed bias b + Δb overflows: {self._bias!r} + {db!r} is too large for a float"
+            )
+        return weights, bias
 
     def change(self, x: object, dw: object, db: object = 0.0) -> OutputChange:
         """The predicted (first-order) and the actual change of the output, side by side."""
@@ -287,11 +301,7 @@ def learn_perceptron(
     learning_rate = _check_number("learning_rate", learning_rate)
     if learning_rate <= 0:
         raise ValueError(f"learning_rate must be > 0, got {learning_rate}")
-    if (
-        isinstance(max_epochs, bool)
-        or not isinstance(max_epochs, (int, np.integer))
-        or max_epochs < 1
-    ):
+    if isinstance(max_epochs, bool) or not isinstance(max_epochs, (int, np.integer)) or max_epochs < 1:
         raise ValueError(f"max_epochs must be an integer >= 1, got {max_epochs!r}")
 
     weights = np.zeros(X.shape[1])

@@ -19,10 +19,17 @@ EXIT_FAILURE = 1
 EXIT_INTERRUPTED = 130
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(
+    invoke_without_command=True,
+    subcommand_metavar="COMMAND [ARGS]...",
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
 @click.version_option(package_name="sigmoid")
-def cli() -> None:
+@click.pass_context
+def cli(ctx: click.Context) -> None:
     """Sigmoid neurons, perceptrons and the networks built from them."""
+    if ctx.invoked_subcommand is None:  # plain `sigmoid`: the help, and success
+        click.echo(ctx.get_help())
 
 
 def _register_subcommands() -> None:
@@ -52,9 +59,17 @@ def main(argv: list[str] | None = None) -> int:
         click.echo("sigmoid: interrupted", err=True)
         return EXIT_INTERRUPTED
     except (SigmoidError, click.ClickException, OSError, ValueError) as error:
-        click.echo(f"sigmoid: error: {_one_line(error)}", err=True)
+        click.echo(f"{_command_path(argv)}: error: {_one_line(error)}", err=True)
         return EXIT_FAILURE
     return 0
+
+
+def _command_path(argv: list[str] | None) -> str:
+    """``"sigmoid SUBCOMMAND"`` for the subcommand that ran (the group takes no valued options,
+    so it is the first word that is not an option), else ``"sigmoid"``."""
+    words = sys.argv[1:] if argv is None else argv
+    name = next((word for word in words if not word.startswith("-")), None)
+    return f"sigmoid {name}" if name in cli.commands else "sigmoid"
 
 
 def _one_line(error: BaseException) -> str:

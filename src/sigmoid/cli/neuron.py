@@ -84,9 +84,7 @@ def parse_args(words: list[str]) -> NeuronArgs:
             raise click.UsageError(f"option {option} needs a value")
         if option in NUMBER_OPTIONS and len(values) > 1:
             raise click.UsageError(f"option {option} takes one number, got {len(values)}")
-    numbers = {
-        option: [_number(option, word) for word in values] for option, values in groups.items()
-    }
+    numbers = {option: [_number(option, word) for word in values] for option, values in groups.items()}
     args = NeuronArgs(
         weights=numbers["--weights"],
         bias=numbers["--bias"][0],

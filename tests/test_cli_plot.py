@@ -30,7 +30,8 @@ def assert_png(path) -> None:
 
 
 def assert_one_line_error(err: str, *words: str) -> None:
-    assert err.count("\n") == 1 and "Traceback" not in err and "error" in err
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert err.startswith("sigmoid plot: error: ")  # usage and runtime errors alike
     for word in words:
         assert word in err
 
@@ -38,8 +39,11 @@ def assert_one_line_error(err: str, *words: str) -> None:
 @pytest.fixture
 def history() -> History:
     return History(
-        training_cost=[0.4, 0.3], evaluation_accuracy=[0.90, 0.93],
-        learning_rate=[3.0, 3.0], seconds=[1.0, 1.0], stopped="completed 2 epochs",
+        training_cost=[0.4, 0.3],
+        evaluation_accuracy=[0.90, 0.93],
+        learning_rate=[3.0, 3.0],
+        seconds=[1.0, 1.0],
+        stopped="completed 2 epochs",
     )
 
 
@@ -66,14 +70,52 @@ def test_svg_is_chosen_by_the_file_name(tmp_path, capsys):
 def test_number_lists_as_separate_words_or_commas_give_the_same_figure(tmp_path, capsys):
     spaced, commas = tmp_path / "spaced.png", tmp_path / "commas.png"
     args = ["--bias", "-0.3"]
-    assert run(capsys, "plot", "neuron", "--weights", "0.5", "-1", "2", *args,
-               "--inputs", "1", "0", "0.638", "-o", str(spaced))[0] == 0
-    assert run(capsys, "plot", "neuron", "--weights", "0.5,-1,2", *args,
-               "--inputs=1,0,0.638", "-o", str(commas))[0] == 0
+    assert (
+        run(
+            capsys,
+            "plot",
+            "neuron",
+            "--weights",
+            "0.5",
+            "-1",
+            "2",
+            *args,
+            "--inputs",
+            "1",
+            "0",
+            "0.638",
+            "-o",
+            str(spaced),
+        )[0]
+        == 0
+    )
+    assert (
+        run(
+            capsys, "plot", "neuron", "--weights", "0.5,-1,2", *args, "--inputs=1,0,0.638", "-o", str(commas)
+        )[0]
+        == 0
+    )
     assert spaced.read_bytes() == commas.read_bytes()
     other = tmp_path / "other.png"
-    assert run(capsys, "plot", "neuron", "--weights", "0.5", "-1", "3", *args,
-               "--inputs", "1", "0", "0.638", "-o", str(other))[0] == 0
+    assert (
+        run(
+            capsys,
+            "plot",
+            "neuron",
+            "--weights",
+            "0.5",
+            "-1",
+            "3",
+            *args,
+            "--inputs",
+            "1",
+            "0",
+            "0.638",
+            "-o",
+            str(other),
+        )[0]
+        == 0
+    )
     assert other.read_bytes() != spaced.read_bytes()  # the numbers really reach the figure
 
 
@@ -102,8 +144,7 @@ def test_mistakes_reads_the_test_set_from_the_data_dir(tmp_path, model, monkeypa
 
     monkeypatch.setattr(datasets, "load_mnist", fake_load_mnist, raising=False)
     out = tmp_path / "mistakes.png"
-    status, _, err = run(capsys, "plot", "mistakes", str(model), "--data-dir", str(tmp_path),
-                         "-o", str(out))
+    status, _, err = run(capsys, "plot", "mistakes", str(model), "--data-dir", str(tmp_path), "-o", str(out))
     assert (status, err) == (0, "")
     assert seen == [tmp_path]
     assert_png(out)
@@ -124,7 +165,21 @@ def test_unknown_kind_is_a_usage_error(capsys, tmp_path):
         (["neuron", "--weights", "1", "2", "--inputs", "1", "2", "3"], ["2 weights but 3 inputs"]),
         (["neuron", "--weights", "1", "two"], ["two"]),
         (["weight-bias", "--vary", "w9"], ["w9"]),
-        (["limit", "--scales", "1", "-2"], ["positive"]),
+        (["limit", "--scales", "1", "-2"], ["finite number > 0"]),
+        # nan once ended the list and was taken for a file: "plot limit takes no file, got 'nan'"
+        (["limit", "--scales", "1", "nan"], ["each scale c must be a finite number > 0", "nan"]),
+        (["limit", "--scales", "inf"], ["each scale c must be a finite number > 0", "inf"]),
+        (["limit", "--scales", "1e308"], ["at most 1e+06", "1e+308"]),
+        (["sigmoid", "--z-range", "-1e308", "1e308"], ["z range must lie within ±1e+06"]),
+        (["limit", "--z-range", "0", "2e6"], ["z range must lie within ±1e+06"]),
+        (["weight-bias", "--delta", "1e308"], ["delta must be a positive number at most 3"]),
+        (["weight-bias", "--bias", "1e308"], ["bias must lie within ±1e+06"]),
+        (
+            ["neuron", "--weights", "1e308", "--bias", "0", "--inputs", "1e308"],
+            ["z = w·x + b is not a finite number"],
+        ),
+        (["neuron", "--weights", "1", "nan", "--inputs", "1", "2"], ["weights must be finite"]),
+        (["neuron", "--weights", "1", "--inputs", "-inf"], ["inputs must be finite"]),
     ],
 )
 def test_bad_options_are_usage_errors(argv, words, capsys, tmp_path, monkeypatch):
@@ -150,9 +205,31 @@ def test_a_file_that_is_not_a_model_is_a_one_line_error(kind, content, tmp_path,
     assert not (tmp_path / "x.png").exists()
 
 
+def test_mistakes_of_a_model_that_does_not_take_images(tmp_path, monkeypatch, capsys):
+    def no_mnist(data_dir=None):
+        raise AssertionError("MNIST must not be loaded for a model that cannot read it")
+
+    monkeypatch.setattr(datasets, "load_mnist", no_mnist, raising=False)
+    model = io.save(Network([100, 4, 10], rng=0), tmp_path / "small.npz")
+    status, _, err = run(capsys, "plot", "mistakes", str(model), "-o", str(tmp_path / "m.png"))
+    assert status == 1
+    assert_one_line_error(err, "the model takes 100 inputs but MNIST images have 784 pixels")
+    assert "features" not in err and not (tmp_path / "m.png").exists()
+
+
+@pytest.mark.parametrize("kind", ["sigmoid", "history"])
+def test_a_missing_output_folder_is_refused_not_created(kind, tmp_path, history, capsys):
+    history.save(tmp_path / "history.json")
+    source = [str(tmp_path / "history.json")] if kind == "history" else []
+    out = tmp_path / "missing" / "dir" / "x.png"
+    status, stdout, err = run(capsys, "plot", kind, *source, "-o", str(out))
+    assert (status, stdout) == (1, "")
+    assert_one_line_error(err, f"the folder {str(out.parent)!r} does not exist")
+    assert not (tmp_path / "missing").exists()
+
+
 def test_a_missing_file_is_a_one_line_error(tmp_path, capsys):
-    status, _, err = run(capsys, "plot", "weights", str(tmp_path / "nope.npz"),
-                         "-o", str(tmp_path / "x.png"))
+    status, _, err = run(capsys, "plot", "weights", str(tmp_path / "nope.npz"), "-o", str(tmp_path / "x.png"))
     assert status == 1
     assert_one_line_error(err, "nope.npz")
 

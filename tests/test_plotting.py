@@ -92,6 +92,24 @@ def test_a_bad_z_range_is_refused(bad):
         plotting.plot_sigmoid(bad)
 
 
+@pytest.mark.parametrize(
+    "function", [plotting.plot_sigmoid, plotting.plot_step, plotting.plot_compare, plotting.plot_limit]
+)
+@pytest.mark.parametrize("bad", [(-1e308, 1e308), (0.0, 1.0000001e6), (-2e6, -1e6)])
+def test_a_z_range_beyond_a_million_is_refused_without_a_warning(function, bad):
+    # −1e308…1e308 once overflowed inside numpy.linspace and Matplotlib's ticker (warnings as
+    # errors make any such warning fail this test before the ValueError is checked).
+    with pytest.raises(ValueError, match="z range must lie within ±1e\\+06"):
+        function(z_range=bad)
+
+
+def test_a_z_range_of_exactly_a_million_is_drawn(tmp_path):
+    ax = plotting.plot_sigmoid((-1e6, 1e6))
+    z = the_line(ax, "sigmoid").get_xdata()
+    assert z[0] == -1e6 and z[-1] == 1e6
+    plotting.save_figure(ax, tmp_path / "wide.png")  # the ticks are drawn without a warning
+
+
 # ------------------------------------------------------------------ the linear approximation
 
 
@@ -130,6 +148,28 @@ def test_weight_bias_refuses_an_unknown_parameter_and_mismatched_lengths():
         plotting.plot_weight_bias(delta=0.0)
 
 
+@pytest.mark.parametrize("delta", [1e308, 3.5, float("nan"), -0.1])
+def test_weight_bias_refuses_a_delta_outside_the_plotted_range(delta):
+    # The curve spans p0 ± 3 (the default span), so Δ must lie in (0, 3].
+    with pytest.raises(ValueError, match="delta must be a positive number at most 3 "):
+        plotting.plot_weight_bias(delta=delta)
+
+
+def test_weight_bias_marks_a_delta_equal_to_the_span(tmp_path):
+    ax = plotting.plot_weight_bias([1.0], 0.0, [1.0], delta=3.0)  # z0 = 1, the change moves z to 4
+    assert the_line(ax, "actual").get_ydata()[0] == pytest.approx(sigma(4.0), rel=1e-14)
+    plotting.save_figure(ax, tmp_path / "wb.png")
+
+
+@pytest.mark.parametrize(
+    "weights, bias, inputs, name",
+    [([1e308], 0.0, [1.0], "weights"), ([1.0], -2e6, [1.0], "bias"), ([1.0], 0.0, [1e7], "inputs")],
+)
+def test_weight_bias_refuses_numbers_beyond_a_million(weights, bias, inputs, name):
+    with pytest.raises(ValueError, match=f"{name} must lie within ±1e\\+06"):
+        plotting.plot_weight_bias(weights, bias, inputs)
+
+
 # ------------------------------------------------------------------ the limit and the activations
 
 
@@ -145,9 +185,21 @@ def test_limit_draws_one_curve_per_scale(scales):
     assert len(lines(ax, "step")) == 2
 
 
-def test_limit_refuses_non_positive_scales():
-    with pytest.raises(ValueError, match="positive"):
-        plotting.plot_limit([1.0, 0.0])
+@pytest.mark.parametrize(
+    "scales", [[1.0, 0.0], [-2.0], [1.0, float("nan")], [float("inf")], [1e308], [1.0000001e6]]
+)
+def test_limit_refuses_scales_that_are_not_finite_positive_and_at_most_a_million(scales):
+    # 1e308 once overflowed in c·z (a RuntimeWarning, an error under this suite's settings).
+    with pytest.raises(ValueError, match="each scale c must be a finite number > 0 and at most"):
+        plotting.plot_limit(scales)
+
+
+def test_limit_draws_a_scale_of_a_million():
+    ax = plotting.plot_limit([1e6], (-1.0, 1.0))
+    curve = the_line(ax, "limit-1e+06")
+    z, y = curve.get_xdata(), curve.get_ydata()
+    assert np.all(y[z <= -1e-3] == 0.0) and np.all(y[z >= 1e-3] == 1.0)  # σ(±1000) in float64
+    assert y[z == 0.0][0] == 0.5
 
 
 def test_activations_panels_show_values_and_derivatives():
@@ -157,11 +209,13 @@ def test_activations_panels_show_values_and_derivatives():
     z = the_line(sig, "derivative").get_xdata()
     values = the_line(sig, "value").get_ydata()
     np.testing.assert_allclose(values, [sigma(v) for v in z], rtol=1e-14)
-    np.testing.assert_allclose(the_line(sig, "derivative").get_ydata(),
-                               [sigma_prime(v) for v in z], rtol=1e-12)
+    np.testing.assert_allclose(
+        the_line(sig, "derivative").get_ydata(), [sigma_prime(v) for v in z], rtol=1e-12
+    )
     z = the_line(tanh, "derivative").get_xdata()
-    np.testing.assert_allclose(the_line(tanh, "derivative").get_ydata(),
-                               [1.0 - math.tanh(v) ** 2 for v in z], rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(
+        the_line(tanh, "derivative").get_ydata(), [1.0 - math.tanh(v) ** 2 for v in z], rtol=1e-12, atol=1e-15
+    )
     z, d = the_line(relu, "derivative").get_xdata(), the_line(relu, "derivative").get_ydata()
     assert np.all(d[z < 0] == 0.0) and np.all(d[z > 0] == 1.0)
     assert np.count_nonzero(z < 0) + np.count_nonzero(z > 0) + 1 == 401  # all but z = 0 drawn
@@ -195,21 +249,42 @@ def test_neuron_diagram_refuses_mismatched_lengths():
         plotting.plot_neuron([1.0, 2.0], 0.0, [1.0, 2.0, 3.0])
 
 
+@pytest.mark.parametrize(
+    "weights, bias, inputs",
+    [([1e308], 0.0, [1e308]), ([1e308, 1e308], 0.0, [1.0, 1.0]), ([1.0], 1e308, [1e308])],
+)
+def test_neuron_diagram_refuses_a_z_too_large_for_a_float(weights, bias, inputs):
+    # 1e308·1e308 once overflowed in the matmul and the diagram said z = inf.
+    with pytest.raises(ValueError, match="z = w·x \\+ b is not a finite number"):
+        plotting.plot_neuron(weights, bias, inputs)
+
+
+def test_neuron_diagram_draws_large_numbers_whose_z_is_finite():
+    ax = plotting.plot_neuron([1e300, -1e300], 0.0, [1.0, 1.0])  # z = 0 exactly
+    assert "z = w \\cdot x + b$ = 0" in texts(ax) and "= 0.5" in texts(ax)
+
+
 # ------------------------------------------------------------------ history
 
 
 def three_epochs() -> History:
     return History(
-        training_cost=[0.50, 0.30, 0.20], training_accuracy=[0.80, 0.90, 0.95],
-        evaluation_cost=[0.60, 0.40, 0.35], evaluation_accuracy=[0.78, 0.85, 0.88],
-        learning_rate=[0.5, 0.5, 0.5], seconds=[1.0, 1.0, 1.0], stopped="completed 3 epochs",
+        training_cost=[0.50, 0.30, 0.20],
+        training_accuracy=[0.80, 0.90, 0.95],
+        evaluation_cost=[0.60, 0.40, 0.35],
+        evaluation_accuracy=[0.78, 0.85, 0.88],
+        learning_rate=[0.5, 0.5, 0.5],
+        seconds=[1.0, 1.0, 1.0],
+        stopped="completed 3 epochs",
     )
 
 
 def test_history_has_one_point_per_epoch_for_each_monitored_series():
     cost, accuracy = plotting.plot_history(three_epochs())
-    for ax, keys in ((cost, ("training_cost", "evaluation_cost")),
-                     (accuracy, ("training_accuracy", "evaluation_accuracy"))):
+    for ax, keys in (
+        (cost, ("training_cost", "evaluation_cost")),
+        (accuracy, ("training_accuracy", "evaluation_accuracy")),
+    ):
         for key in keys:
             line = the_line(ax, key)
             np.testing.assert_array_equal(line.get_xdata(), [1, 2, 3])
@@ -226,8 +301,13 @@ def test_history_has_one_point_per_epoch_for_each_monitored_series():
 
 def test_history_title_gives_the_settings_and_an_early_stop():
     history = three_epochs()
-    history.settings = {"recipe": "ch1", "sizes": [784, 30, 10], "cost": "quadratic",
-                        "learning_rate": 3.0, "batch_size": 10}
+    history.settings = {
+        "recipe": "ch1",
+        "sizes": [784, 30, 10],
+        "cost": "quadratic",
+        "learning_rate": 3.0,
+        "batch_size": 10,
+    }
     title = plotting.plot_history(history)[0].figure.get_suptitle()
     assert title == "Training history \N{EM DASH} ch1 [784, 30, 10], quadratic cost, η = 3, mini-batch 10"
     history.stopped = "no improvement in 10 epochs"
@@ -318,6 +398,12 @@ def test_mistakes_gallery_and_confusion_count_every_test_image():
     assert counts.sum() == 40 and np.trace(counts) == 40 - len(wrong)
 
 
+def test_mistakes_refuses_a_network_that_does_not_take_784_pixels():
+    X = np.zeros((3, 784), dtype=np.float32)
+    with pytest.raises(ValueError, match="the model takes 100 inputs but MNIST images have 784 "):
+        plotting.plot_mistakes(Network([100, 4, 10], rng=0), X, np.zeros(3, dtype=np.int64))
+
+
 def test_mistakes_says_so_when_there_are_none():
     network = Network([784, 4, 10], rng=0)
     X = np.random.default_rng(1).random((6, 784), dtype=np.float32)
@@ -363,10 +449,17 @@ def test_save_figure_refuses_unknown_formats_and_unwritable_folders(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["file"]  # no half-written files
 
 
-def test_save_figure_creates_the_folder_and_gives_a_normal_file_mode(tmp_path):
-    path = plotting.save_figure(plotting.plot_step(), tmp_path / "a" / "b" / "step.png")
+def test_save_figure_gives_a_normal_file_mode(tmp_path):
+    path = plotting.save_figure(plotting.plot_step(), tmp_path / "step.png")
     assert path.is_file() and sorted(p.name for p in path.parent.iterdir()) == ["step.png"]
     assert path.stat().st_mode & 0o044 == 0o044 or os.name == "nt"
+
+
+def test_save_figure_refuses_a_missing_folder_and_creates_none(tmp_path):
+    # As `sigmoid train -o` does: a typo in the folder is an error, not a new folder.
+    with pytest.raises(SigmoidError, match="the folder '.*a/b' does not exist"):
+        plotting.save_figure(plotting.plot_step(), tmp_path / "a" / "b" / "step.png")
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_plotting_is_headless_and_imports_matplotlib_lazily(tmp_path):
@@ -389,14 +482,13 @@ def test_training_report_writes_history_weights_and_mistakes(tmp_path):
     network = Network([784, 4, 10], rng=0)
     rng = np.random.default_rng(2)
     test = (rng.random((20, 784), dtype=np.float32), rng.integers(0, 10, 20))
-    written = plotting.plot_training_report(network, three_epochs(), test, tmp_path / "figs")
+    # The report's folder is created, parents included (sigmoid train --plot DIR).
+    written = plotting.plot_training_report(network, three_epochs(), test, tmp_path / "a" / "figs")
     assert [p.name for p in written] == ["history.png", "weights.png", "mistakes.png"]
     for path in written:
         with Image.open(path) as image:
             assert image.format == "PNG" and image.width >= 400
-    assert [p.name for p in plotting.plot_training_report(network, None, None, tmp_path)] == [
-        "weights.png"
-    ]
+    assert [p.name for p in plotting.plot_training_report(network, None, None, tmp_path)] == ["weights.png"]
 
 
 def test_training_report_refuses_a_folder_it_cannot_write(tmp_path):
@@ -404,4 +496,3 @@ def test_training_report_refuses_a_folder_it_cannot_write(tmp_path):
     blocker.write_text("")
     with pytest.raises(SigmoidError, match="figure folder"):
         plotting.plot_training_report(Network([784, 4, 10], rng=0), None, None, blocker / "x")
-

@@ -37,6 +37,11 @@ __all__ = [
     "COLORS",
     "FORMATS",
     "LIMIT_SCALES",
+    "MAX_PARAMETER",
+    "MAX_SCALE",
+    "MAX_Z",
+    "check_image_network",
+    "check_output_folder",
     "confusion_matrix",
     "load_history",
     "new_axes",
@@ -72,6 +77,11 @@ LIMIT_SCALES = (1.0, 2.0, 5.0, 10.0, 100.0)
 DEFAULT_SIZE = (6.4, 4.0)  # inches
 DEFAULT_DPI = 120
 MAX_DIAGRAM_INPUTS = 12
+# Plots are of ideas, not of extreme numbers: beyond these the grids, the axis ticks or σ(c·z)
+# would overflow or collapse to one float, so larger values are refused with a clear message.
+MAX_Z = 1e6  # |z| on the horizontal axis of the curves
+MAX_SCALE = 1e6  # the factor c of plot_limit
+MAX_PARAMETER = 1e6  # |w_j|, |b|, |x_j|, Δ and the span of plot_weight_bias
 IMAGE_SIDE = 28  # MNIST digits are 28×28 pixels, stored row by row in 784 inputs
 
 _LABELS = {
@@ -81,8 +91,13 @@ _LABELS = {
     "relu": r"ReLU$(z) = \max(0, z)$",
     "identity": r"$z$",
 }
-_TITLES = {"sigmoid": "sigmoid", "step": "step (perceptron)", "tanh": "tanh", "relu": "ReLU",
-           "identity": "identity"}
+_TITLES = {
+    "sigmoid": "sigmoid",
+    "step": "step (perceptron)",
+    "tanh": "tanh",
+    "relu": "ReLU",
+    "identity": "identity",
+}
 
 
 # --------------------------------------------------------------------------------------------
@@ -132,19 +147,32 @@ def figure_format(path: str | os.PathLike[str]) -> str:
     return FORMATS[suffix]
 
 
+def check_output_folder(path: str | os.PathLike[str]) -> None:
+    """Refuse to write ``path`` when its folder does not exist (nothing is created) or when it
+    is itself a folder: a :class:`~sigmoid.errors.SigmoidError` naming it."""
+    path = Path(path)
+    if not path.parent.exists():
+        raise SigmoidError(
+            f"cannot write the figure {str(path)!r}: the folder {str(path.parent)!r} does not exist"
+        )
+    if path.is_dir():
+        raise SigmoidError(f"cannot write the figure {str(path)!r}: it is a folder")
+
+
 def save_figure(thing: Any, path: str | os.PathLike[str], *, dpi: int | None = None) -> Path:
     """Write the figure holding ``thing`` (Figure, SubFigure or Axes) to ``path`` as PNG or SVG.
 
-    The format follows the extension. Missing parent folders are created. The file is written
-    to a temporary name beside it and renamed, so a failure never leaves half an image; a folder
-    that cannot be written is a :class:`~sigmoid.errors.SigmoidError` naming it.
+    The format follows the extension. The folder must exist (as for every file the ``sigmoid``
+    commands write). The file is written to a temporary name beside it and renamed, so a failure
+    never leaves half an image; a missing folder or one that cannot be written is a
+    :class:`~sigmoid.errors.SigmoidError` naming it.
     """
     path = Path(path)
     fmt = figure_format(path)
     fig = _root_figure(thing)
     folder = path.parent
+    check_output_folder(path)
     try:
-        folder.mkdir(parents=True, exist_ok=True)
         with atomic_write(path) as stream:
             # No date or version stamps, so the same figure gives the same file.
             metadata = {"Date": None} if fmt == "svg" else {"Software": None}
@@ -249,6 +277,10 @@ def _diagram_numbers(
         bias = 0.0
     if n_inputs < 1:
         raise ValueError(f"n_inputs must be at least 1, got {n_inputs}")
+    if w is not None and x is not None and bias is not None:
+        from sigmoid.neuron import SigmoidNeuron
+
+        SigmoidNeuron(w, bias).z(x)  # z = w·x + b too large for a float is a ValueError
     return w, (None if bias is None else float(bias)), x
 
 
@@ -271,20 +303,36 @@ def _draw_input(
     start, end = np.array([0.32, y]), np.array(centre)
     direction = (end - start) / np.linalg.norm(end - start)
     tip = end - direction * radius
-    ax.add_patch(FancyArrowPatch(tuple(start), tuple(tip), arrowstyle="-|>", mutation_scale=12,
-                                 lw=1.3, color="0.35"))
+    ax.add_patch(
+        FancyArrowPatch(tuple(start), tuple(tip), arrowstyle="-|>", mutation_scale=12, lw=1.3, color="0.35")
+    )
     label = rf"$w_{{{j + 1}}}$" + ("" if w is None else f" = {_num(w[j])}")
     mid = start + (tip - start) * 0.4
-    ax.text(mid[0], mid[1] + 0.12, label, ha="center", va="bottom", fontsize=10, color=colour,
-            bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.85})
+    ax.text(
+        mid[0],
+        mid[1] + 0.12,
+        label,
+        ha="center",
+        va="bottom",
+        fontsize=10,
+        color=colour,
+        bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.85},
+    )
 
 
 def _draw_body(ax: Axes, centre: tuple[float, float], radius: float, b: float | None) -> None:
     from matplotlib.patches import Circle
 
     ax.add_patch(Circle(centre, radius, facecolor="#e8f0fb", edgecolor=COLORS["sigmoid"], lw=2))
-    ax.text(centre[0], centre[1] + 0.12, r"$\sigma$", ha="center", va="center", fontsize=20,
-            color=COLORS["sigmoid"])
+    ax.text(
+        centre[0],
+        centre[1] + 0.12,
+        r"$\sigma$",
+        ha="center",
+        va="center",
+        fontsize=20,
+        color=COLORS["sigmoid"],
+    )
     bias = r"$b$" if b is None else f"b = {_num(b)}"
     ax.text(centre[0], centre[1] - 0.33, bias, ha="center", va="center", fontsize=9, color="0.2")
 
@@ -301,8 +349,7 @@ def _draw_output(
 
     start = (centre[0] + radius, centre[1])
     end = (centre[0] + radius + 1.3, centre[1])
-    ax.add_patch(FancyArrowPatch(start, end, arrowstyle="-|>", mutation_scale=14, lw=1.6,
-                                 color="0.25"))
+    ax.add_patch(FancyArrowPatch(start, end, arrowstyle="-|>", mutation_scale=14, lw=1.6, color="0.25"))
     lines = [r"output $\sigma(w \cdot x + b)$", r"$= 1/(1 + \exp(-\sum_j w_j x_j - b))$"]
     if w is not None and x is not None and b is not None:
         z = float(w @ x + b)
@@ -321,6 +368,8 @@ def _z_grid(z_range: tuple[float, float], num: int) -> np.ndarray:
     low, high = (float(v) for v in z_range)
     if not (math.isfinite(low) and math.isfinite(high) and low < high):
         raise ValueError(f"z range must be two finite numbers, low < high, got {z_range!r}")
+    if max(abs(low), abs(high)) > MAX_Z:
+        raise ValueError(f"z range must lie within ±{MAX_Z:g}, got {z_range!r}")
     if num < 2:
         raise ValueError(f"num must be at least 2, got {num}")
     grid = np.linspace(low, high, num)
@@ -339,8 +388,15 @@ def _style_z_axes(ax: Axes, title: str, ylabel: str = "output") -> None:
 
 def _asymptotes(ax: Axes) -> None:
     for level in (0.0, 1.0):
-        ax.axhline(level, color=COLORS["guide"], lw=1, ls="--", zorder=0, gid="asymptote",
-                   label="asymptotes 0 and 1" if level == 1.0 else None)
+        ax.axhline(
+            level,
+            color=COLORS["guide"],
+            lw=1,
+            ls="--",
+            zorder=0,
+            gid="asymptote",
+            label="asymptotes 0 and 1" if level == 1.0 else None,
+        )
 
 
 def _draw_sigmoid(ax: Axes, z: np.ndarray) -> None:
@@ -370,16 +426,13 @@ def plot_sigmoid(
     _asymptotes(ax)
     _draw_sigmoid(ax, z)
     ax.plot([0], [0.5], "o", color=COLORS["sigmoid"], ms=5, gid="half")
-    ax.annotate(r"$\sigma(0) = 1/2$", (0, 0.5), xytext=(12, -14), textcoords="offset points",
-                fontsize=10)
+    ax.annotate(r"$\sigma(0) = 1/2$", (0, 0.5), xytext=(12, -14), textcoords="offset points", fontsize=10)
     _style_z_axes(ax, "The sigmoid function")
     ax.legend(loc="upper left", frameon=False)
     return ax
 
 
-def plot_step(
-    z_range: tuple[float, float] = (-6.0, 6.0), *, num: int = 601, ax: Axes | None = None
-) -> Axes:
+def plot_step(z_range: tuple[float, float] = (-6.0, 6.0), *, num: int = 601, ax: Axes | None = None) -> Axes:
     """The perceptron's step: 1 if z > 0, else 0 (a filled dot marks step(0) = 0)."""
     ax = _axes(ax)
     z = _z_grid(z_range, num)
@@ -415,9 +468,7 @@ def _parameter_index(parameter: str, n_weights: int) -> int | None:
         return None
     if name.startswith("w") and name[1:].isdigit() and 1 <= int(name[1:]) <= n_weights:
         return int(name[1:]) - 1
-    raise ValueError(
-        f"cannot vary {parameter!r}: name the bias 'b' or a weight 'w1'…'w{n_weights}'"
-    )
+    raise ValueError(f"cannot vary {parameter!r}: name the bias 'b' or a weight 'w1'…'w{n_weights}'")
 
 
 def plot_weight_bias(
@@ -442,9 +493,19 @@ def plot_weight_bias(
     """
     w, b, x = _check_neuron(weights, bias, inputs)
     index = _parameter_index(parameter, w.size)
-    for name, value in (("delta", delta), ("span", span)):
-        if not (math.isfinite(value) and value > 0):
-            raise ValueError(f"{name} must be a positive number, got {value!r}")
+    for name, values in (("weights", w), ("bias", b), ("inputs", x)):
+        if np.max(np.abs(values)) > MAX_PARAMETER:
+            raise ValueError(
+                f"{name} must lie within ±{MAX_PARAMETER:g} to be plotted, got "
+                f"{values.tolist() if np.ndim(values) else values!r}"
+            )
+    if not (math.isfinite(span) and 0 < span <= MAX_PARAMETER):
+        raise ValueError(f"span must be a positive number at most {MAX_PARAMETER:g}, got {span!r}")
+    if not (math.isfinite(delta) and 0 < delta <= span):
+        raise ValueError(
+            f"delta must be a positive number at most {span:g} (the half-width of the plotted "
+            f"range), got {delta!r}"
+        )
     from sigmoid.neuron import SigmoidNeuron
 
     neuron = SigmoidNeuron(w, b)
@@ -461,12 +522,33 @@ def plot_weight_bias(
     out0 = float(neuron.output(x))
     p = np.linspace(p0 - span, p0 + span, num)
     symbol = "b" if index is None else f"w_{{{index + 1}}}"
-    ax.plot(p, _sigma(z0 + dz_dp * (p - p0)), color=COLORS["sigmoid"], lw=2.4, gid="output",
-            label=rf"output $\sigma(w \cdot x + b)$ as ${symbol}$ varies")
-    ax.plot(p, out0 + slope * (p - p0), color=COLORS["tangent"], lw=1.8, ls="--", gid="tangent",
-            label=rf"tangent: slope $\partial\,\mathrm{{out}}/\partial {symbol}$ = {_num(slope)}")
-    ax.plot([p0], [out0], "o", color="0.15", ms=6, zorder=5, gid="current",
-            label=rf"current ${symbol}$ = {_num(p0)}, output {_num(out0)}")
+    ax.plot(
+        p,
+        _sigma(z0 + dz_dp * (p - p0)),
+        color=COLORS["sigmoid"],
+        lw=2.4,
+        gid="output",
+        label=rf"output $\sigma(w \cdot x + b)$ as ${symbol}$ varies",
+    )
+    ax.plot(
+        p,
+        out0 + slope * (p - p0),
+        color=COLORS["tangent"],
+        lw=1.8,
+        ls="--",
+        gid="tangent",
+        label=rf"tangent: slope $\partial\,\mathrm{{out}}/\partial {symbol}$ = {_num(slope)}",
+    )
+    ax.plot(
+        [p0],
+        [out0],
+        "o",
+        color="0.15",
+        ms=6,
+        zorder=5,
+        gid="current",
+        label=rf"current ${symbol}$ = {_num(p0)}, output {_num(out0)}",
+    )
     _mark_change(ax, p0, out0, delta, float(change.predicted), float(change.actual), symbol)
     ax.set_xlabel(rf"${symbol}$")
     ax.set_ylabel("output")
@@ -483,18 +565,35 @@ def _mark_change(
     """Mark Δp, the predicted change ∂out/∂p·Δp (on the tangent) and the actual change."""
     p1 = p0 + delta
     ax.plot([p0, p1], [out0, out0], color="0.3", lw=1, gid="delta")
-    ax.plot([p1, p1], [out0, out0 + predicted], color=COLORS["tangent"], lw=2.5,
-            gid="predicted-change")
-    ax.plot([p1], [out0 + actual], "o", mfc="white", mec=COLORS["sigmoid"], ms=6, gid="actual",
-            label=rf"output after ${symbol}$ + $\Delta {symbol}$")
+    ax.plot([p1, p1], [out0, out0 + predicted], color=COLORS["tangent"], lw=2.5, gid="predicted-change")
+    ax.plot(
+        [p1],
+        [out0 + actual],
+        "o",
+        mfc="white",
+        mec=COLORS["sigmoid"],
+        ms=6,
+        gid="actual",
+        label=rf"output after ${symbol}$ + $\Delta {symbol}$",
+    )
     text = (
-        rf"$\Delta {symbol}$ = {_num(delta)}" "\n"
+        rf"$\Delta {symbol}$ = {_num(delta)}"
+        "\n"
         rf"predicted $\Delta$out $\approx \partial\,\mathrm{{out}}/\partial {symbol}"
-        rf"\cdot\Delta {symbol}$ = {_num(predicted)}" "\n"
+        rf"\cdot\Delta {symbol}$ = {_num(predicted)}"
+        "\n"
         rf"actual $\Delta$out = {_num(actual)}"
     )
-    ax.text(0.98, 0.04, text, transform=ax.transAxes, ha="right", va="bottom", fontsize=9,
-            bbox={"boxstyle": "round,pad=0.4", "fc": "white", "ec": "0.8"})
+    ax.text(
+        0.98,
+        0.04,
+        text,
+        transform=ax.transAxes,
+        ha="right",
+        va="bottom",
+        fontsize=9,
+        bbox={"boxstyle": "round,pad=0.4", "fc": "white", "ec": "0.8"},
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -512,9 +611,13 @@ def plot_limit(
 
     As c → ∞ the curve tends to the perceptron's step wherever z ≠ 0 and stays at 1/2 at z = 0.
     """
-    c = _vector("scales", scales)
-    if np.any(c <= 0):
-        raise ValueError(f"scales must be positive, got {list(scales)!r}")
+    c = np.asarray(scales, dtype=np.float64)
+    if c.ndim != 1 or c.size == 0:
+        raise ValueError(f"scales must be a non-empty list of numbers, got {scales!r}")
+    if not np.all(np.isfinite(c) & (c > 0) & (c <= MAX_SCALE)):
+        raise ValueError(
+            f"each scale c must be a finite number > 0 and at most {MAX_SCALE:g}, got {c.tolist()!r}"
+        )
     ax = _axes(ax)
     z = _z_grid(z_range, num)
     _asymptotes(ax)
@@ -523,8 +626,14 @@ def plot_limit(
 
     shades = colormaps["Blues"](np.linspace(0.35, 1.0, c.size))
     for scale, shade in zip(c, shades, strict=True):
-        ax.plot(z, _sigma(scale * z), color=shade, lw=1.9, gid=f"limit-{scale:g}",
-                label=rf"$\sigma(c z)$, $c$ = {scale:g}")
+        ax.plot(
+            z,
+            _sigma(scale * z),
+            color=shade,
+            lw=1.9,
+            gid=f"limit-{scale:g}",
+            label=rf"$\sigma(c z)$, $c$ = {scale:g}",
+        )
     ax.set_xlabel(r"$z = w \cdot x + b$ of the unscaled neuron")
     ax.set_ylabel("output")
     ax.set_ylim(-0.08, 1.08)
@@ -566,17 +675,20 @@ def _draw_activation(ax: Axes, name: str, z: np.ndarray) -> None:
     colour = COLORS.get(key, "0.2")
     if key == "step":
         _draw_step(ax, z)
-        ax.plot(z[z < 0], np.zeros(np.count_nonzero(z < 0)), color=colour, lw=1.6, ls="--",
-                gid="derivative")
-        ax.plot(z[z > 0], np.zeros(np.count_nonzero(z > 0)), color=colour, lw=1.6, ls="--",
-                gid="derivative")
-        ax.annotate("no derivative\nat z = 0", (0, 0), xytext=(8, 24), textcoords="offset points",
-                    fontsize=8, color="0.3")
+        ax.plot(z[z < 0], np.zeros(np.count_nonzero(z < 0)), color=colour, lw=1.6, ls="--", gid="derivative")
+        ax.plot(z[z > 0], np.zeros(np.count_nonzero(z > 0)), color=colour, lw=1.6, ls="--", gid="derivative")
+        ax.annotate(
+            "no derivative\nat z = 0",
+            (0, 0),
+            xytext=(8, 24),
+            textcoords="offset points",
+            fontsize=8,
+            color="0.3",
+        )
     else:
         ax.plot(z, activation.value(z), color=colour, lw=2.2, gid="value", label="value")
         z_gaps, derivative = _break_jumps(z, activation.derivative(z))
-        ax.plot(z_gaps, derivative, color=colour, lw=1.6, ls="--", gid="derivative",
-                label="derivative")
+        ax.plot(z_gaps, derivative, color=colour, lw=1.6, ls="--", gid="derivative", label="derivative")
     ax.axhline(0, color=COLORS["guide"], lw=0.8, zorder=0)
     ax.axvline(0, color=COLORS["guide"], lw=0.8, zorder=0)
     ax.set_title(_TITLES.get(key, key))
@@ -670,14 +782,18 @@ def plot_history(
 
 
 def _history_title(data: Mapping[str, Any]) -> str:
-    """"Training history" with the network and settings when known, and why it stopped early."""
+    """The title: "Training history", the network and settings when known, why it stopped early."""
     settings = data.get("settings") or {}
-    described = ", ".join(part for part in (
-        " ".join(str(settings[key]) for key in ("recipe", "sizes") if settings.get(key)),
-        f"{settings['cost']} cost" if settings.get("cost") else "",
-        f"η = {settings['learning_rate']:g}" if settings.get("learning_rate") else "",
-        f"mini-batch {settings['batch_size']}" if settings.get("batch_size") else "",
-    ) if part)
+    described = ", ".join(
+        part
+        for part in (
+            " ".join(str(settings[key]) for key in ("recipe", "sizes") if settings.get(key)),
+            f"{settings['cost']} cost" if settings.get("cost") else "",
+            f"η = {settings['learning_rate']:g}" if settings.get("learning_rate") else "",
+            f"mini-batch {settings['batch_size']}" if settings.get("batch_size") else "",
+        )
+        if part
+    )
     title = "Training history" + (f" — {described}" if described else "")
     stopped = str(data.get("stopped") or "")
     if stopped and not stopped.startswith("completed"):
@@ -690,8 +806,17 @@ def _mark_best(ax: Axes, accuracy: np.ndarray) -> None:
     if accuracy.size == 0 or not np.isfinite(accuracy).any():
         return
     best = int(np.nanargmax(accuracy))
-    ax.plot([best + 1], [accuracy[best]], "o", ms=11, mfc="none", mec=COLORS["evaluation"],
-            mew=1.5, gid="best", label=f"best: {accuracy[best]:.2f}% at epoch {best + 1}")
+    ax.plot(
+        [best + 1],
+        [accuracy[best]],
+        "o",
+        ms=11,
+        mfc="none",
+        mec=COLORS["evaluation"],
+        mew=1.5,
+        gid="best",
+        label=f"best: {accuracy[best]:.2f}% at epoch {best + 1}",
+    )
 
 
 def load_history(path: str | os.PathLike[str]) -> dict[str, Any]:
@@ -794,8 +919,7 @@ def plot_confusion(
     for (i, j), count in np.ndenumerate(matrix):
         if count:
             dark = count > 0.3 * high and high > 0
-            ax.text(j, i, str(count), ha="center", va="center", fontsize=7,
-                    color="white" if dark else "0.15")
+            ax.text(j, i, str(count), ha="center", va="center", fontsize=7, color="white" if dark else "0.15")
     ax.set_xticks(range(n_classes))
     ax.set_yticks(range(n_classes))
     ax.set_xlabel("predicted digit")
@@ -828,14 +952,26 @@ def plot_mistakes(
     ``X`` is ``(n, 784)`` test images, ``y`` their labels. Returns (gallery panels, confusion Axes).
     """
     X, y = _check_images(X, y)
+    check_image_network(network)
     predicted = np.asarray(network.predict(X)).astype(np.int64).ravel()
     wrong = np.flatnonzero(predicted != y)
     fig = fig if fig is not None else new_figure((12.0, 5.6))
     left, right = fig.subfigures(1, 2, width_ratios=[1.15, 1.0])
-    gallery = _gallery(left, X[wrong[:max_images]], y[wrong[:max_images]],
-                       predicted[wrong[:max_images]], len(wrong), len(y))
+    gallery = _gallery(
+        left, X[wrong[:max_images]], y[wrong[:max_images]], predicted[wrong[:max_images]], len(wrong), len(y)
+    )
     confusion = plot_confusion(y, predicted, ax=right.add_subplot())
     return gallery, confusion
+
+
+def check_image_network(network: Network) -> None:
+    """Refuse a network that does not take 28×28 = 784 pixel images as its inputs."""
+    n_inputs = int(np.asarray(network.weights[0]).shape[0])
+    if n_inputs != IMAGE_SIDE * IMAGE_SIDE:
+        raise ValueError(
+            f"the model takes {n_inputs} inputs but MNIST images have "
+            f"{IMAGE_SIDE * IMAGE_SIDE} pixels ({IMAGE_SIDE}×{IMAGE_SIDE})"
+        )
 
 
 def _check_images(X: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -844,9 +980,7 @@ def _check_images(X: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]
     if X.ndim != 2 or X.shape[1] != IMAGE_SIDE * IMAGE_SIDE:
         raise ValueError(f"images must be (n, {IMAGE_SIDE * IMAGE_SIDE}), got shape {X.shape}")
     if X.shape[0] != y.size or y.size == 0:
-        raise ValueError(
-            f"need as many labels as images, at least one: {X.shape[0]} images, {y.size} labels"
-        )
+        raise ValueError(f"need as many labels as images, at least one: {X.shape[0]} images, {y.size} labels")
     return X, y
 
 
@@ -854,8 +988,11 @@ def _gallery(
     fig: SubFigure, X: np.ndarray, y: np.ndarray, predicted: np.ndarray, n_wrong: int, n: int
 ) -> list[Axes]:
     shown = X.shape[0]
-    fig.suptitle(f"{n_wrong} of {n} test digits misclassified"
-                 + (f" (first {shown} shown: true → predicted)" if shown else ""), fontsize=11)
+    fig.suptitle(
+        f"{n_wrong} of {n} test digits misclassified"
+        + (f" (first {shown} shown: true → predicted)" if shown else ""),
+        fontsize=11,
+    )
     if shown == 0:
         ax = fig.add_subplot()
         ax.set_axis_off()
@@ -868,8 +1005,9 @@ def _gallery(
         ax.set_axis_off()
         if k >= shown:
             continue
-        ax.imshow(X[k].reshape(IMAGE_SIDE, IMAGE_SIDE), cmap="gray_r", vmin=0, vmax=1,
-                  interpolation="nearest")
+        ax.imshow(
+            X[k].reshape(IMAGE_SIDE, IMAGE_SIDE), cmap="gray_r", vmin=0, vmax=1, interpolation="nearest"
+        )
         ax.set_title(f"{y[k]} → {predicted[k]}", fontsize=9, color=COLORS["step"], pad=2)
     return axes[:shown]
 

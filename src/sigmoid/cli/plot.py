@@ -19,7 +19,9 @@ IDEA_KINDS = ("neuron", "sigmoid", "step", "compare", "weight-bias", "limit", "a
 FILE_KINDS = {"history": "MODEL_OR_HISTORY", "weights": "MODEL", "mistakes": "MODEL"}
 KINDS = IDEA_KINDS + tuple(FILE_KINDS)
 LIST_OPTIONS = ("--weights", "--inputs", "--scales")
-_NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
+# A number as a word: decimals, exponents, and nan/inf (refused later with a message that says
+# the number must be finite, rather than being mistaken for a file name).
+_NUMBER = re.compile(r"^[+-]?((\d+\.?\d*|\.\d+)([eE][+-]?\d+)?|nan|inf|infinity)$", re.IGNORECASE)
 
 
 class _ListOptionsCommand(click.Command):
@@ -65,25 +67,43 @@ def _numbers(ctx: click.Context, param: click.Parameter, value: str | None) -> l
 
 @click.command("plot", cls=_ListOptionsCommand)
 @click.argument("kind", type=click.Choice(KINDS), metavar="KIND")
-@click.argument("source", required=False, type=click.Path(dir_okay=False, path_type=Path),
-                metavar="[MODEL_OR_HISTORY]")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Image to write; .png or .svg (default: KIND.png).")
-@click.option("--weights", callback=_numbers, metavar="NUMBERS",
-              help="Neuron weights, e.g. --weights 0.5 -1 2.")
+@click.argument(
+    "source", required=False, type=click.Path(dir_okay=False, path_type=Path), metavar="[MODEL_OR_HISTORY]"
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Image to write; .png or .svg (default: KIND.png).",
+)
+@click.option(
+    "--weights", callback=_numbers, metavar="NUMBERS", help="Neuron weights, e.g. --weights 0.5 -1 2."
+)
 @click.option("--bias", type=float, default=None, help="Neuron bias.")
-@click.option("--inputs", callback=_numbers, metavar="NUMBERS",
-              help="Neuron inputs, one per weight.")
-@click.option("--vary", default="w1", show_default=True,
-              help="weight-bias: the parameter to vary, b or w1, w2, ...")
-@click.option("--delta", type=float, default=0.5, show_default=True,
-              help="weight-bias: the small change to mark.")
-@click.option("--scales", callback=_numbers, metavar="NUMBERS",
-              help="limit: the factors c (default 1 2 5 10 100).")
-@click.option("--z-range", type=(float, float), default=None, metavar="LOW HIGH",
-              help="Range of z for sigmoid, step, compare, limit and activations.")
-@click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="mistakes: where MNIST is cached (default: the usual cache).")
+@click.option("--inputs", callback=_numbers, metavar="NUMBERS", help="Neuron inputs, one per weight.")
+@click.option(
+    "--vary", default="w1", show_default=True, help="weight-bias: the parameter to vary, b or w1, w2, ..."
+)
+@click.option(
+    "--delta", type=float, default=0.5, show_default=True, help="weight-bias: the small change to mark."
+)
+@click.option(
+    "--scales", callback=_numbers, metavar="NUMBERS", help="limit: the factors c (default 1 2 5 10 100)."
+)
+@click.option(
+    "--z-range",
+    type=(float, float),
+    default=None,
+    metavar="LOW HIGH",
+    help="Range of z for sigmoid, step, compare, limit and activations.",
+)
+@click.option(
+    "--data-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="mistakes: where MNIST is cached (default: the usual cache).",
+)
 @click.option("--dpi", type=click.IntRange(30, 600), default=None, help="PNG resolution.")
 def plot_command(kind: str, source: Path | None, output: Path | None, **options: Any) -> None:
     """Draw a figure of KIND into a PNG or SVG file.
@@ -102,6 +122,7 @@ def plot_command(kind: str, source: Path | None, output: Path | None, **options:
         plotting.figure_format(output)
     except ValueError as error:
         raise click.BadParameter(str(error), param_hint="'-o' / '--output'") from None
+    plotting.check_output_folder(output)  # before drawing, or loading MNIST for mistakes
     if kind in FILE_KINDS:
         drawn = _draw_from_file(kind, source, options["data_dir"])
     else:
@@ -133,9 +154,7 @@ def _neuron(options: dict[str, Any]) -> Any:
 def _weight_bias(options: dict[str, Any]) -> Any:
     from sigmoid import plotting
 
-    given = {
-        name: options[name] for name in ("weights", "bias", "inputs") if options[name] is not None
-    }
+    given = {name: options[name] for name in ("weights", "bias", "inputs") if options[name] is not None}
     return plotting.plot_weight_bias(**given, parameter=options["vary"], delta=options["delta"])
 
 
@@ -180,6 +199,7 @@ def _draw_from_file(kind: str, source: Path, data_dir: Path | None) -> Any:
     network = io.load(source)
     if kind == "weights":
         return plotting.plot_weights(network)[0]
+    plotting.check_image_network(network)  # before loading MNIST
     from sigmoid import datasets
 
     X, y = datasets.load_mnist(data_dir).test

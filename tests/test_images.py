@@ -38,16 +38,31 @@ def test_light_ink_on_black_is_kept_and_scaled_by_255(tmp_path):
     assert pixels.sum() == pytest.approx(16 * 51 / 255, rel=1e-6)
 
 
-def test_a_larger_picture_is_cropped_to_its_ink_and_fitted_into_the_central_20x20(tmp_path):
+def test_a_larger_picture_is_cropped_to_its_ink_and_fitted_into_20x20(tmp_path):
     # A 40-tall, 10-wide black bar on white, off-centre in a 100x80 picture.
     picture = block((100, 80), slice(10, 50), slice(5, 15), ink=0, paper=255)
     pixels = read_digit(save(picture, tmp_path / "bar.png")).reshape(28, 28)
     ink = pixels > 0.5
     rows, cols = np.flatnonzero(ink.any(axis=1)), np.flatnonzero(ink.any(axis=0))
-    # Height 40 -> 20 rows, width 10 -> 5 columns, centred: rows 4..23, columns 11..15.
+    # Height 40 -> 20 rows, width 10 -> 5 columns. Centre of mass (10, 2.5) of the 20x5 bar moves
+    # to (14, 14): top 14 - 10 = 4, left floor(14 - 2.5 + 0.5) = 12: rows 4..23, columns 12..16.
     assert (rows[0], rows[-1]) == (4, 23)
-    assert (cols[0], cols[-1]) == (11, 15)
+    assert (cols[0], cols[-1]) == (12, 16)
     assert pixels.min() >= 0 and pixels.max() <= 1
+
+
+def test_the_centre_of_mass_of_a_lopsided_digit_lands_on_the_centre(tmp_path):
+    # An "L": a thin upright stroke and a thick foot, so the box centre and mass centre differ.
+    picture = np.full((90, 60), 255, dtype=np.uint8)
+    picture[10:80, 10:16] = 0
+    picture[60:80, 10:50] = 0
+    pixels = read_digit(save(picture, tmp_path / "L.png")).reshape(28, 28).astype(np.float64)
+    rows, cols = np.indices(pixels.shape)
+    y = (pixels * (rows + 0.5)).sum() / pixels.sum()
+    x = (pixels * (cols + 0.5)).sum() / pixels.sum()
+    assert abs(y - 14) <= 0.5 and abs(x - 14) <= 0.5
+    ink = np.flatnonzero((pixels > 0.5).any(axis=1))
+    assert ink[-1] - ink[0] + 1 == 20  # the taller side fills the 20-pixel box
 
 
 def test_colour_jpeg_and_transparent_png_are_read(tmp_path):

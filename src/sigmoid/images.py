@@ -7,8 +7,10 @@ into the central 20×20 box. A picture file (PNG, JPEG, anything Pillow opens) g
 2. inverted when the background is light: if the mean of the outermost ring of pixels is above
    mid-grey (127.5), the picture is dark-on-light (ink on paper) and becomes 255 − p;
 3. an image already of the target size is used as it is (assumed framed like MNIST); any other is
-   cropped to its ink (pixels above 10% of the brightest), fitted into the central 20/28 of the
-   frame keeping its aspect ratio, resampled with the Lanczos filter;
+   framed as MNIST's digits were: cropped to its ink (pixels above 10% of the brightest), fitted
+   into a 20×20 box keeping its aspect ratio (Lanczos filter), and placed in the 28×28 frame with
+   its centre of mass at the centre. (A network without convolutions is sensitive to a shift of
+   even two or three pixels, so centring the box instead can change the answer.)
 4. scaled to [0, 1] by p/255.
 """
 
@@ -67,7 +69,7 @@ def _reason(error: Exception) -> str:
 
 
 def _frame(grey: Image.Image, side: int) -> Image.Image:
-    """Crop to the ink, fit it into the central BOX/SIDE of a ``side``² frame, on black."""
+    """Crop to the ink, fit it into a box BOX/SIDE of ``side``, centre its mass in a black frame."""
     pixels = np.asarray(grey)
     ink = pixels > INK_THRESHOLD * pixels.max() if pixels.max() > 0 else np.zeros_like(pixels, bool)
     if ink.any():
@@ -79,5 +81,21 @@ def _frame(grey: Image.Image, side: int) -> Image.Image:
     size = (max(1, math.floor(width * scale + 0.5)), max(1, math.floor(height * scale + 0.5)))
     digit = grey.resize(size, Image.Resampling.LANCZOS)
     frame = Image.new("L", (side, side), 0)
-    frame.paste(digit, ((side - size[0]) // 2, (side - size[1]) // 2))
+    frame.paste(digit, _centre_of_mass_offset(np.asarray(digit, dtype=np.float64), side))
     return frame
+
+
+def _centre_of_mass_offset(pixels: np.ndarray, side: int) -> tuple[int, int]:
+    r"""Where to paste ``pixels`` (left, top) so that its centre of mass lands on the frame's centre.
+
+    Pixel (i, j) covers [j, j + 1) × [i, i + 1), so the centre of mass is
+    :math:`x̄ = Σ_{ij} p_{ij} (j + ½) / Σ p`, and likewise ȳ; the offset is ⌊side/2 − x̄ + ½⌋.
+    """
+    total = pixels.sum()
+    height, width = pixels.shape
+    if total <= 0:
+        return (side - width) // 2, (side - height) // 2
+    rows, cols = np.indices(pixels.shape)
+    x = float((pixels * (cols + 0.5)).sum() / total)
+    y = float((pixels * (rows + 0.5)).sum() / total)
+    return math.floor(side / 2 - x + 0.5), math.floor(side / 2 - y + 0.5)

@@ -369,3 +369,49 @@ def test_predict_errors_are_one_line(tmp_path, capsys, block_reader):
     assert_one_line_error(status, err, "30 inputs", "not a square image")
     status, _, err = run(capsys, "predict", str(block_reader))
     assert_one_line_error(status, err, "IMAGE")
+
+
+def test_changed_settings_never_replace_the_recipes_own_model(capsys, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    status, out, _ = run(capsys, "train", "--epochs", "1", "--no-progress")
+    assert status == 0 and "model saved to sigmoid-ch1-custom.npz" in out
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["sigmoid-ch1-custom.npz"]
+
+
+def test_a_run_that_learns_nothing_says_so(capsys, tmp_path):
+    # η = 1e-9 leaves the N(0, 1) network where it started: near 10% on ten digits.
+    status, out, err = run(
+        capsys, "train", "--epochs", "1", "--learning-rate", "1e-9", "--no-progress",
+        "-o", str(tmp_path / "m.npz"),
+    )  # fmt: skip
+    assert status == 0
+    assert "after 1 epoch " in out
+    assert "warning: the network did not learn" in err and "learning rate 1e-09" in err
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "0"])
+def test_a_bad_learning_rate_is_refused_before_the_data_is_loaded(capsys, fake_mnist, value):
+    status, _, err = run(capsys, "train", "--learning-rate", value)
+    assert_one_line_error(status, err, "learning")
+    assert re.search(r"finite number > 0|range x>0", err), err
+    assert status == 2 and fake_mnist[1] == []
+
+
+def test_an_output_that_cannot_be_written_is_refused_before_training(capsys, fake_mnist, tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    for option in ("-o", "--history"):
+        status, _, err = run(capsys, "train", option, str(blocker / "x.npz"))
+        assert_one_line_error(status, err, "cannot save", str(blocker))
+    status, _, err = run(capsys, "train", "--plot", str(blocker / "sub" / "plots"))
+    assert_one_line_error(status, err, "cannot write figures")
+    assert fake_mnist[1] == []
+
+
+def test_a_blank_picture_holds_no_digit(capsys, tmp_path):
+    model = tmp_path / "m.npz"
+    io.save(Network([784, 30, 10], rng=0), model)
+    blank = tmp_path / "blank.png"
+    Image.new("L", (40, 40), 255).save(blank)
+    status, _, err = run(capsys, "predict", str(model), str(blank))
+    assert_one_line_error(status, err, "no digit", "blank")

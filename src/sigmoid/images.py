@@ -26,6 +26,9 @@ from sigmoid.errors import DataError
 
 #: The side of an MNIST image and of the box its digit is fitted into.
 SIDE, BOX = 28, 20
+#: A picture whose darkest and lightest pixels differ by less than this (of 255) holds no digit.
+MIN_CONTRAST = 16
+
 #: Pixels brighter than this fraction of the brightest count as ink when cropping.
 INK_THRESHOLD = 0.1
 
@@ -34,6 +37,8 @@ def read_digit(path: str | Path, *, side: int = SIDE) -> np.ndarray:
     """The picture at ``path`` as a float32 vector of ``side * side`` pixels in [0, 1], ink bright."""
     grey = _open_greyscale(Path(path))
     pixels = np.asarray(grey, dtype=np.float64)
+    if pixels.size == 0 or np.ptp(pixels) < MIN_CONTRAST:
+        raise DataError(f"no digit in {path}: the picture is blank (one shade of grey)")
     if is_dark_on_light(pixels):
         grey = ImageOps.invert(grey)
     if grey.size != (side, side):

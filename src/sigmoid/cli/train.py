@@ -23,8 +23,11 @@ import numpy as np
 
 from sigmoid import recipes
 from sigmoid.errors import ModelFileError, TrainingDiverged
+from sigmoid.training import Hyperparameters
 
 PIXELS, CLASSES = 784, 10
+#: A run whose best accuracy is no better than this has not learned (chance is 10% for 10 digits).
+CHANCE_LEVEL = 0.15
 EVALUATION_SETS = ("test", "validation", "training")
 DATA_DIR_HELP = "folder holding the MNIST files (default: $SIGMOID_DATA_DIR or the user cache)"
 _LIST_OPTIONS = ("--hidden", "--sizes")
@@ -226,8 +229,10 @@ def train_command(recipe_name: str, hidden, sizes, data_dir: Path | None, output
     after the current mini-batch and still saves the model (exit status 130).
     """
     recipe = build_recipe(recipe_name, hidden=hidden, sizes=sizes, **overrides)
-    output = output if output is not None else Path(f"sigmoid-{recipe.name}.npz")
-    _check_folders(output, history_path)
+    if output is None:  # a run with changed settings never replaces the recipe's own model
+        changed = recipe != recipes.get(recipe_name)
+        output = Path(f"sigmoid-{recipe.name}{'-custom' if changed else ''}.npz")
+    _check_writable(output, history_path, plot_dir)
     click.echo(f"sigmoid train: {recipe.describe()}, seed {seed}, backend {backend}")
     data, scale = load_data(data_dir)
     needed = {"training", recipe.evaluate_on} | ({"test"} if plot_dir is not None else set())
@@ -264,18 +269,25 @@ def build_recipe(recipe_name: str, *, hidden=None, sizes=None, **overrides) -> r
             f"{' '.join(map(str, sizes))}", param_hint="'--sizes'")
     recipe = recipe.replace(sizes=sizes, **overrides)
     Network(recipe.sizes, **recipe.network_options(), rng=0)
+    try:
+        Hyperparameters(**{k: v for k, v in recipe.training_options().items()})
+    except ValueError as error:
+        raise click.UsageError(str(error)) from None
     return recipe
 
 
-def _check_folders(output: Path, history_path: Path | None) -> None:
-    """Refuse before training, not after it, to write where no file can go."""
-    for path, what in ((output, "model"), (history_path, "history")):
-        if path is None:
-            continue
-        if path.is_dir():
-            raise ModelFileError(f"cannot write the {what} to {path}: it is a folder")
-        if not path.parent.is_dir():
-            raise ModelFileError(f"cannot write the {what} to {path}: folder {path.parent} does not exist")
+def _check_writable(output: Path, history_path: Path | None, plot_dir: Path | None) -> None:
+    """Refuse before training, not after it, to write where no file can go (checked by trying)."""
+    from sigmoid import io
+
+    io.check_writable(output, "the model")
+    if history_path is not None:
+        io.check_writable(history_path, "the history")
+    if plot_dir is not None:
+        folder = plot_dir if plot_dir.is_dir() else plot_dir.parent
+        if not folder.is_dir():
+            raise ModelFileError(f"cannot write figures to {plot_dir}: folder {folder} does not exist")
+        io.check_writable(folder / "history.png", "figures")
 
 
 def _finish(recipe, network, history, output: Path, history_path, plot_dir, data, scale,
@@ -285,10 +297,17 @@ def _finish(recipe, network, history, output: Path, history_path, plot_dir, data
 
     if history.epochs:
         epoch, best = best_epoch(history)
+        epochs = f"{history.epochs} epoch{'s' if history.epochs != 1 else ''}"
         click.echo(
             f"final {recipe.evaluate_on} accuracy: {history.evaluation_accuracy[-1]:.2%} after "
-            f"{history.epochs} epochs (best {best:.2%} in epoch {epoch}); {elapsed:.1f} s"
+            f"{epochs} (best {best:.2%} in epoch {epoch}); {elapsed:.1f} s"
         )
+        if best <= CHANCE_LEVEL:
+            click.echo(
+                f"warning: the network did not learn (at best {best:.2%}, about chance for 10 digits); "
+                f"the learning rate {recipe.learning_rate:g} may be too large or too small",
+                err=True,
+            )
     if history.interrupted:
         click.echo(f"training stopped: {history.stopped}")
     io.save(network, output, history=history)

@@ -159,7 +159,7 @@ def _throughput(ours, peak, n_train) -> str:
 def _full_train(full) -> str:
     if full is None:
         return "## Full `sigmoid train`\n\nNot run (--no-full-train or --quick)."
-    lines = ["## Full `sigmoid train`", "", f"- Command: `{' '.join(full.command[1:])}` "
+    lines = ["## Full `sigmoid train`", "", f"- Command: `python {' '.join(full.command[1:])}` "
              "(run as a child process in an empty temporary folder)"]
     if full.seconds is not None:
         lines.append(f"- Wall time: {full.seconds:.1f} s (process start to exit)")

@@ -70,8 +70,13 @@ def run(extra_args: list[str] | None = None) -> FullTrain:
         log_path = os.path.join(folder, "output.log")
         usage_path = os.path.join(folder, "usage.json")
         with open(log_path, "w", encoding="utf-8") as log:
-            subprocess.run([sys.executable, "-c", LAUNCHER, usage_path, *command], cwd=folder,
-                           stdout=log, stderr=subprocess.STDOUT, check=False)
+            subprocess.run(
+                [sys.executable, "-c", LAUNCHER, usage_path, *command],
+                cwd=folder,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                check=False,
+            )
         with open(log_path, encoding="utf-8", errors="replace") as log:
             output = log.read()
         try:

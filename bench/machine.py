@@ -10,8 +10,7 @@ import time
 
 import numpy as np
 
-OPENBLAS_VARIABLES = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "OPENBLAS_NUM_THREADS",
-                      "OMP_NUM_THREADS")
+OPENBLAS_VARIABLES = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS")
 LIBRARIES = ("numpy", "scipy", "numba", "torch", "sklearn", "threadpoolctl", "sigmoid")
 
 

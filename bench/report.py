@@ -8,9 +8,21 @@ FLOPS_PER_EXAMPLE = 95_880  # forward + backward of [784, 30, 10], 2 FLOPs per m
 KEYS_IN_ORDER = ("ours", "ours-numpy", "reference", "torch", "sklearn")
 
 
-def render(*, args, command, started: datetime.datetime, machine_info: dict, peak: dict,
-           runs: list, full, notes: list[str], n_train: int, n_test: int,
-           load: tuple, quiet) -> str:
+def render(
+    *,
+    args,
+    command,
+    started: datetime.datetime,
+    machine_info: dict,
+    peak: dict,
+    runs: list,
+    full,
+    notes: list[str],
+    n_train: int,
+    n_test: int,
+    load: tuple,
+    quiet,
+) -> str:
     ours = {(r.batch_size, r.dtype): r for r in runs if r.key == "ours" and r.median}
     sections = [
         _header(command, started, n_train, n_test, args),
@@ -26,18 +38,20 @@ def render(*, args, command, started: datetime.datetime, machine_info: dict, pea
 
 
 def _header(command, started, n_train, n_test, args) -> str:
-    return "\n".join([
-        "# Benchmark results",
-        "",
-        f"- Date: {started:%Y-%m-%d %H:%M %Z}",
-        f"- Command: `{command}`",
-        f"- Network [784, 30, 10], sigmoid, quadratic cost, η = 3.0, N(0, 1) initial weights; "
-        f"{n_train} training and {n_test} test examples of MNIST.",
-        f"- Each run: 1 warm-up epoch, then {args.epochs} timed epochs "
-        f"({args.reference_epochs} for the per-example reference); contenders interleaved "
-        f"epoch by epoch, with {args.pause} s of rest (not timed) before each epoch, longer "
-        f"while other processes kept the CPUs busy (up to {args.max_wait:g} s).",
-    ])
+    return "\n".join(
+        [
+            "# Benchmark results",
+            "",
+            f"- Date: {started:%Y-%m-%d %H:%M %Z}",
+            f"- Command: `{command}`",
+            f"- Network [784, 30, 10], sigmoid, quadratic cost, η = 3.0, N(0, 1) initial weights; "
+            f"{n_train} training and {n_test} test examples of MNIST.",
+            f"- Each run: 1 warm-up epoch, then {args.epochs} timed epochs "
+            f"({args.reference_epochs} for the per-example reference); contenders interleaved "
+            f"epoch by epoch, with {args.pause} s of rest (not timed) before each epoch, longer "
+            f"while other processes kept the CPUs busy (up to {args.max_wait:g} s).",
+        ]
+    )
 
 
 def _machine(info: dict, peak: dict, load: tuple, quiet) -> str:
@@ -75,28 +89,43 @@ def _targets(runs, ours, full) -> str:
     rows = []
     mine10 = ours.get((10, "float32"))
     mine100 = ours.get((100, "float32"))
-    rows.append(_check("batch 10, float32: median ≤ 0.25 s", mine10 and mine10.median,
-                       lambda v: v <= 0.25, "{:.3f} s"))
-    for key, name, factor in (("reference", "per-example reference", 20),
-                              ("torch", "PyTorch CPU", 12), ("sklearn", "scikit-learn", 8)):
+    rows.append(
+        _check(
+            "batch 10, float32: median ≤ 0.25 s", mine10 and mine10.median, lambda v: v <= 0.25, "{:.3f} s"
+        )
+    )
+    for key, name, factor in (
+        ("reference", "per-example reference", 20),
+        ("torch", "PyTorch CPU", 12),
+        ("sklearn", "scikit-learn", 8),
+    ):
         peer = _find(runs, key, 10, "float32")
         ratio = peer.median / mine10.median if peer and mine10 else None
-        rows.append(_check(f"batch 10, float32: ≥ {factor}× faster than {name}", ratio,
-                           lambda v, f=factor: v >= f, "{:.1f}×"))
-    rows.append(_check("batch 100, float32: median ≤ 0.08 s", mine100 and mine100.median,
-                       lambda v: v <= 0.08, "{:.3f} s"))
+        rows.append(
+            _check(
+                f"batch 10, float32: ≥ {factor}× faster than {name}",
+                ratio,
+                lambda v, f=factor: v >= f,
+                "{:.1f}×",
+            )
+        )
+    rows.append(
+        _check(
+            "batch 100, float32: median ≤ 0.08 s", mine100 and mine100.median, lambda v: v <= 0.08, "{:.3f} s"
+        )
+    )
     peak = full.peak_mib if full and full.peak_mib and not full.note else None
     seconds = full.seconds if full and not full.note else None
     accuracy = full.accuracy if full and not full.note else None
-    rows.append(_check("full `sigmoid train`: peak RSS ≤ 300 MiB", peak, lambda v: v <= 300,
-                       "{:.0f} MiB"))
-    rows.append(_check("full `sigmoid train`: wall time < 15 s", seconds, lambda v: v < 15,
-                       "{:.1f} s"))
+    rows.append(_check("full `sigmoid train`: peak RSS ≤ 300 MiB", peak, lambda v: v <= 300, "{:.0f} MiB"))
+    rows.append(_check("full `sigmoid train`: wall time < 15 s", seconds, lambda v: v < 15, "{:.1f} s"))
     best = f" (best {full.best})" if full and full.best else ""
-    rows.append(_check("full `sigmoid train`: final test accuracy ≥ 95%", accuracy,
-                       lambda v: v >= 0.95, "{:.2%}" + best))
-    return "\n".join(["## Targets (issue 4)", "", "| target | measured | result |",
-                      "|---|---|---|", *rows])
+    rows.append(
+        _check(
+            "full `sigmoid train`: final test accuracy ≥ 95%", accuracy, lambda v: v >= 0.95, "{:.2%}" + best
+        )
+    )
+    return "\n".join(["## Targets (issue 4)", "", "| target | measured | result |", "|---|---|---|", *rows])
 
 
 def _check(what, value, passes, fmt) -> str:
@@ -123,8 +152,10 @@ def _timings(runs, ours) -> str:
     for run in order:
         name = run.contender.name
         if run.error or not run.median:
-            lines.append(f"| {name} | {run.batch_size} | {run.dtype} | failed: "
-                         f"{(run.error or 'no timed epoch')[:80]} | | | | | | |")
+            lines.append(
+                f"| {name} | {run.batch_size} | {run.dtype} | failed: "
+                f"{(run.error or 'no timed epoch')[:80]} | | | | | | |"
+            )
             continue
         mine = ours.get((run.batch_size, run.dtype))
         ratio = f"{run.median / mine.median:.1f}" if mine else "n/a"
@@ -151,16 +182,22 @@ def _throughput(ours, peak, n_train) -> str:
     ]
     for (batch_size, dtype), run in sorted(ours.items()):
         rate = FLOPS_PER_EXAMPLE * n_train / run.median / 1e9
-        lines.append(f"| {batch_size} | {dtype} | {run.median:.3f} | {rate:.1f} | "
-                     f"{peak[dtype]:.1f} | {rate / peak[dtype]:.1%} |")
+        lines.append(
+            f"| {batch_size} | {dtype} | {run.median:.3f} | {rate:.1f} | "
+            f"{peak[dtype]:.1f} | {rate / peak[dtype]:.1%} |"
+        )
     return "\n".join(lines)
 
 
 def _full_train(full) -> str:
     if full is None:
         return "## Full `sigmoid train`\n\nNot run (--no-full-train or --quick)."
-    lines = ["## Full `sigmoid train`", "", f"- Command: `python {' '.join(full.command[1:])}` "
-             "(run as a child process in an empty temporary folder)"]
+    lines = [
+        "## Full `sigmoid train`",
+        "",
+        f"- Command: `python {' '.join(full.command[1:])}` "
+        "(run as a child process in an empty temporary folder)",
+    ]
     if full.seconds is not None:
         lines.append(f"- Wall time: {full.seconds:.1f} s (process start to exit)")
     if full.peak_mib is not None:
@@ -171,8 +208,14 @@ def _full_train(full) -> str:
     if full.note:
         lines.append(f"- Note: {full.note}")
     if full.output_tail:
-        lines += ["", "Last lines of its output:", "", "```",
-                  *full.output_tail.strip().splitlines()[-8:], "```"]
+        lines += [
+            "",
+            "Last lines of its output:",
+            "",
+            "```",
+            *full.output_tail.strip().splitlines()[-8:],
+            "```",
+        ]
     return "\n".join(lines)
 
 

@@ -31,7 +31,8 @@ from contenders.torch_cpu import TorchCPU  # noqa: E402
 CONTENDERS = {
     "ours": Ours,
     "ours-numpy": OursNumPy,
-    "reference": Reference, "torch": TorchCPU,
+    "reference": Reference,
+    "torch": TorchCPU,
     "sklearn": SklearnMLP,
 }
 WARMUP_EPOCHS = 1
@@ -71,34 +72,62 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--epochs", type=int, default=5, help="timed epochs after 1 warm-up")
     parser.add_argument("--batch-sizes", type=int, nargs="+", default=[10, 100, 1000])
-    parser.add_argument("--dtypes", nargs="+", default=["float32", "float64"],
-                        choices=["float32", "float64"])
-    parser.add_argument("--contenders", nargs="+", default=list(CONTENDERS),
-                        choices=list(CONTENDERS))
-    parser.add_argument("--reference-epochs", type=int, default=2,
-                        help="timed epochs of the slow per-example reference (after 1 warm-up)")
-    parser.add_argument("--reference-batch-sizes", type=int, nargs="+", default=[10],
-                        help="batch sizes at which the reference runs")
-    parser.add_argument("--sklearn-learning-rate", type=float, default=0.5,
-                        help="scikit-learn's own rate (its cost is log-loss, not quadratic)")
-    parser.add_argument("--pause", type=float, default=0.2,
-                        help="seconds of rest (not timed) before each epoch, so the worker "
-                        "threads of the previous library stop spinning")
-    parser.add_argument("--max-wait", type=float, default=10.0,
-                        help="before each epoch, wait up to this many seconds for the other "
-                        "processes on the machine to use less than --busy-limit of the CPUs")
-    parser.add_argument("--busy-limit", type=float, default=0.25,
-                        help="fraction of all CPUs others may use when an epoch starts")
+    parser.add_argument("--dtypes", nargs="+", default=["float32", "float64"], choices=["float32", "float64"])
+    parser.add_argument("--contenders", nargs="+", default=list(CONTENDERS), choices=list(CONTENDERS))
+    parser.add_argument(
+        "--reference-epochs",
+        type=int,
+        default=2,
+        help="timed epochs of the slow per-example reference (after 1 warm-up)",
+    )
+    parser.add_argument(
+        "--reference-batch-sizes",
+        type=int,
+        nargs="+",
+        default=[10],
+        help="batch sizes at which the reference runs",
+    )
+    parser.add_argument(
+        "--sklearn-learning-rate",
+        type=float,
+        default=0.5,
+        help="scikit-learn's own rate (its cost is log-loss, not quadratic)",
+    )
+    parser.add_argument(
+        "--pause",
+        type=float,
+        default=0.2,
+        help="seconds of rest (not timed) before each epoch, so the worker "
+        "threads of the previous library stop spinning",
+    )
+    parser.add_argument(
+        "--max-wait",
+        type=float,
+        default=10.0,
+        help="before each epoch, wait up to this many seconds for the other "
+        "processes on the machine to use less than --busy-limit of the CPUs",
+    )
+    parser.add_argument(
+        "--busy-limit",
+        type=float,
+        default=0.25,
+        help="fraction of all CPUs others may use when an epoch starts",
+    )
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--data-dir", default=None, help="MNIST folder (default: the cache)")
-    parser.add_argument("--no-full-train", action="store_true",
-                        help="skip the full `sigmoid train` memory/time run")
-    parser.add_argument("--train-args", default="",
-                        help="extra arguments for the full `sigmoid train` run (one string)")
-    parser.add_argument("--quick", action="store_true",
-                        help=f"smoke run: {QUICK_TRAINING} training and {QUICK_TEST} test "
-                        "examples, 1 timed epoch, no full train, report printed, not written "
-                        "unless --output is given")
+    parser.add_argument(
+        "--no-full-train", action="store_true", help="skip the full `sigmoid train` memory/time run"
+    )
+    parser.add_argument(
+        "--train-args", default="", help="extra arguments for the full `sigmoid train` run (one string)"
+    )
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help=f"smoke run: {QUICK_TRAINING} training and {QUICK_TEST} test "
+        "examples, 1 timed epoch, no full train, report printed, not written "
+        "unless --output is given",
+    )
     parser.add_argument("--output", default=None, help=f"report path (default {DEFAULT_OUTPUT})")
     args = parser.parse_args(argv)
     for name in ("epochs", "reference_epochs"):
@@ -135,9 +164,15 @@ def build_runs(args: argparse.Namespace, data: Data, notes: list[str]) -> list[R
                 is_reference = key == "reference"
                 if is_reference and batch_size not in args.reference_batch_sizes:
                     continue
-                setup = Setup(data=data, batch_size=batch_size, dtype=dtype, seed=args.seed,
-                              weights=weights, biases=biases,
-                              sklearn_learning_rate=args.sklearn_learning_rate)
+                setup = Setup(
+                    data=data,
+                    batch_size=batch_size,
+                    dtype=dtype,
+                    seed=args.seed,
+                    weights=weights,
+                    biases=biases,
+                    sklearn_learning_rate=args.sklearn_learning_rate,
+                )
                 try:
                     contender = CONTENDERS[key](setup)
                 except Unavailable as why:
@@ -211,8 +246,12 @@ def train_round_robin(runs: list[Run], seed: int, quiet: Quiet) -> None:
                 continue
             run.call_seconds.append(time.perf_counter() - start)
             run.seconds.append(run.call_seconds[-1] if proper is None else proper)
-            print(f"  epoch {epoch + 1}/{run.epochs} {label(run)}: {run.seconds[-1]:.3f} s "
-                  f"(call {run.call_seconds[-1]:.3f} s)", file=sys.stderr, flush=True)
+            print(
+                f"  epoch {epoch + 1}/{run.epochs} {label(run)}: {run.seconds[-1]:.3f} s "
+                f"(call {run.call_seconds[-1]:.3f} s)",
+                file=sys.stderr,
+                flush=True,
+            )
 
 
 def label(run: Run) -> str:

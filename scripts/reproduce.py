@@ -46,8 +46,8 @@ NOTES = {
         "σ(z) ≈ 0 for nearly every image within the first epochs; there σ'(z) ≈ 0, so their error "
         "δ = (a − y)·σ'(z) vanishes and they never recover: their digits are mostly missed (last "
         "column below: recognised in fewer than half of their images), each costing about 10 points. "
-        "The book warns of this in a footnote to its 96.59%: reader feedback showed \"quite some "
-        "variation\" and some runs \"quite a bit worse\". It is the setup, not float32 or the "
+        'The book warns of this in a footnote to its 96.59%: reader feedback showed "quite some '
+        'variation" and some runs "quite a bit worse". It is the setup, not float32 or the '
         "compiled kernel: the NumPy reference path in float64 (`--recipes ch1-100 --backend numpy "
         "--dtype float64`) gets stuck for seeds 0 and 2 as well (87.38%, 68.46%; seed 1: 96.47%). "
         "Runs that keep all ten outputs alive reach the book's figure: seeds 3, 4 and 5 give "
@@ -85,8 +85,16 @@ def run_one(recipe: recipes.Recipe, data, scale: float, seed: int, backend: str)
     if history.diverged or history.interrupted:
         raise SystemExit(f"{recipe.name} seed {seed}: {history.stopped}")
     epoch, best = best_epoch(history)
-    return Result(recipe.name, seed, history.evaluation_accuracy[-1], best, epoch, history.epochs,
-                  seconds, mostly_missed(network, *split(data, scale, recipe.evaluate_on)))
+    return Result(
+        recipe.name,
+        seed,
+        history.evaluation_accuracy[-1],
+        best,
+        epoch,
+        history.epochs,
+        seconds,
+        mostly_missed(network, *split(data, scale, recipe.evaluate_on)),
+    )
 
 
 def mostly_missed(network, X, y: np.ndarray) -> tuple[int, ...]:
@@ -126,22 +134,31 @@ def machine() -> str:
                 break
     except OSError:
         pass
-    return (f"{cpu}, {os.cpu_count()} logical CPUs, {platform.system()} {platform.release()}; "
-            f"Python {platform.python_version()}, NumPy {np.__version__}")
+    return (
+        f"{cpu}, {os.cpu_count()} logical CPUs, {platform.system()} {platform.release()}; "
+        f"Python {platform.python_version()}, NumPy {np.__version__}"
+    )
 
 
 def revision() -> str:
     """The git commit of the code measured, ``-dirty`` if it had uncommitted changes."""
     try:
-        done = subprocess.run(["git", "describe", "--always", "--dirty"], cwd=ROOT, capture_output=True,
-                              text=True, timeout=10, check=True)
+        done = subprocess.run(
+            ["git", "describe", "--always", "--dirty"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=True,
+        )
     except (OSError, subprocess.SubprocessError):
         return "unknown"
     return done.stdout.strip() or "unknown"
 
 
-def markdown(chosen: list[recipes.Recipe], results: list[Result], command: str, backend: str,
-             scale: float, dtype: str) -> str:
+def markdown(
+    chosen: list[recipes.Recipe], results: list[Result], command: str, backend: str, scale: float, dtype: str
+) -> str:
     by_recipe = {r.name: [x for x in results if x.recipe == r.name] for r in chosen}
     seeds = sorted({r.seed for r in results})
     lines = [
@@ -185,15 +202,32 @@ def markdown(chosen: list[recipes.Recipe], results: list[Result], command: str, 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--recipes", nargs="+", default=list(recipes.NAMES), choices=recipes.NAMES,
-                        metavar="NAME", help=f"recipes to run (default: all: {' '.join(recipes.NAMES)})")
-    parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2], metavar="SEED",
-                        help="seeds of each recipe (default: 0 1 2)")
-    parser.add_argument("--output", type=Path, default=ROOT / "docs" / "REPRODUCTION.md",
-                        help="Markdown file to write (default: docs/REPRODUCTION.md)")
+    parser.add_argument(
+        "--recipes",
+        nargs="+",
+        default=list(recipes.NAMES),
+        choices=recipes.NAMES,
+        metavar="NAME",
+        help=f"recipes to run (default: all: {' '.join(recipes.NAMES)})",
+    )
+    parser.add_argument(
+        "--seeds",
+        nargs="+",
+        type=int,
+        default=[0, 1, 2],
+        metavar="SEED",
+        help="seeds of each recipe (default: 0 1 2)",
+    )
+    parser.add_argument(
+        "--output",
+        type=Path,
+        default=ROOT / "docs" / "REPRODUCTION.md",
+        help="Markdown file to write (default: docs/REPRODUCTION.md)",
+    )
     parser.add_argument("--backend", choices=("auto", "numpy", "compiled"), default="auto")
-    parser.add_argument("--dtype", choices=("float32", "float64"), default=None,
-                        help="override the recipes' dtype (float32)")
+    parser.add_argument(
+        "--dtype", choices=("float32", "float64"), default=None, help="override the recipes' dtype (float32)"
+    )
     parser.add_argument("--data-dir", type=Path, default=None, help="MNIST folder (default: the cache)")
     return parser.parse_args(argv)
 
@@ -209,9 +243,12 @@ def main(argv: list[str] | None = None) -> int:
         for seed in args.seeds:
             result = run_one(recipe, data, scale, seed, args.backend)
             results.append(result)
-            print(f"{recipe.name} seed {seed}: best {percent(result.best)} (epoch {result.best_epoch}), "
-                  f"final {percent(result.final)}, {result.seconds:.1f} s, digits mostly missed: "
-                  f"{list(result.mostly_missed)}", flush=True)
+            print(
+                f"{recipe.name} seed {seed}: best {percent(result.best)} (epoch {result.best_epoch}), "
+                f"final {percent(result.final)}, {result.seconds:.1f} s, digits mostly missed: "
+                f"{list(result.mostly_missed)}",
+                flush=True,
+            )
     command = "python scripts/reproduce.py " + " ".join(shlex.quote(a) for a in sys.argv[1:])
     text = markdown(chosen, results, command.strip(), args.backend, scale, args.dtype or "float32")
     args.output.write_text(text)

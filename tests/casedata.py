@@ -42,14 +42,10 @@ def assert_matches(got, case: dict) -> None:
     values = got.astype(np.float64)
     rule = case["compare"]
     if rule.startswith("ulp:"):
-        dtype = (
-            np.dtype(case["dtype"]) if case["dtype"].startswith("float") else np.dtype("float64")
-        )
+        dtype = np.dtype(case["dtype"]) if case["dtype"].startswith("float") else np.dtype("float64")
         limit = float(rule[4:])
         distance = ulp_distance(values, expected, dtype)
-        assert (distance <= limit).all(), (
-            f"{case['id']}: {values} is {distance} ulp from {expected}"
-        )
+        assert (distance <= limit).all(), f"{case['id']}: {values} is {distance} ulp from {expected}"
         return
     absolute, relative = 0.0, 0.0
     for part in rule.split("+"):

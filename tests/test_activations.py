@@ -152,9 +152,7 @@ def test_limits_and_symmetry():
 
 def test_sigmoid_prime_does_not_round_to_zero_where_sigma_rounds_to_one():
     assert sigmoid(40.0) == 1.0
-    assert sigmoid_prime(40.0) == pytest.approx(
-        float(MP.exp(-40) / (1 + MP.exp(-40)) ** 2), rel=1e-15
-    )
+    assert sigmoid_prime(40.0) == pytest.approx(float(MP.exp(-40) / (1 + MP.exp(-40)) ** 2), rel=1e-15)
     assert sigmoid_prime(np.float32(20.0)) > 0
 
 

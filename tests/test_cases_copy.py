@@ -11,9 +11,7 @@ SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "cases"
 
 
 def _files(root: Path) -> dict[str, bytes]:
-    return {
-        str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()
-    }
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
 
 
 @pytest.mark.skipif(not SHARED.is_dir(), reason="../shared/cases is not beside this clone")

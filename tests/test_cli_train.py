@@ -116,8 +116,9 @@ def test_output_lines_settings_epochs_final_accuracy_and_path(tmp_path, capsys, 
     correct = int(np.sum(forward64(network, X * SCALE).argmax(axis=1) == y))
     expected = f"{correct / N_TEST:.2%}"
     for k in (1, 2, 3):
-        assert re.match(rf"epoch {k}/3: test accuracy \d+\.\d\d% \(\d+/{N_TEST}\), cost \d\.\d{{4}} ",
-                        lines[k]), lines[k]
+        assert re.match(
+            rf"epoch {k}/3: test accuracy \d+\.\d\d% \(\d+/{N_TEST}\), cost \d\.\d{{4}} ", lines[k]
+        ), lines[k]
     assert f"test accuracy {expected} ({correct}/{N_TEST})" in lines[3]
     assert lines[4].startswith(f"final test accuracy: {expected} after 3 epochs (best ")
     assert lines[5] == f"model saved to {model}"
@@ -126,12 +127,52 @@ def test_output_lines_settings_epochs_final_accuracy_and_path(tmp_path, capsys, 
 def test_every_option_overrides_the_recipe(tmp_path, capsys, recipes_run):
     model, history_file = tmp_path / "m.npz", tmp_path / "h.json"
     status, out, err = run(
-        capsys, "train", "--recipe", "ch3", "--hidden", "6", "5", "--epochs", "2", "--batch-size", "7",
-        "--eta", "0.25", "--lmbda", "1.5", "--l1", "0.1", "--momentum", "0.5", "--cost", "quadratic",
-        "--init", "large", "--hidden-activation", "tanh", "--output-activation", "sigmoid",
-        "--dtype", "float64", "--seed", "3", "--early-stopping", "4", "--schedule", "3",
-        "--evaluate-on", "validation", "--backend", "numpy", "--no-progress", "--data-dir", str(tmp_path),
-        "-o", str(model), "--history", str(history_file),
+        capsys,
+        "train",
+        "--recipe",
+        "ch3",
+        "--hidden",
+        "6",
+        "5",
+        "--epochs",
+        "2",
+        "--batch-size",
+        "7",
+        "--eta",
+        "0.25",
+        "--lmbda",
+        "1.5",
+        "--l1",
+        "0.1",
+        "--momentum",
+        "0.5",
+        "--cost",
+        "quadratic",
+        "--init",
+        "large",
+        "--hidden-activation",
+        "tanh",
+        "--output-activation",
+        "sigmoid",
+        "--dtype",
+        "float64",
+        "--seed",
+        "3",
+        "--early-stopping",
+        "4",
+        "--schedule",
+        "3",
+        "--evaluate-on",
+        "validation",
+        "--backend",
+        "numpy",
+        "--no-progress",
+        "--data-dir",
+        str(tmp_path),
+        "-o",
+        str(model),
+        "--history",
+        str(history_file),
     )
     assert (status, err) == (0, "")
     [(recipe, options)] = recipes_run
@@ -139,7 +180,11 @@ def test_every_option_overrides_the_recipe(tmp_path, capsys, recipes_run):
     assert (recipe.epochs, recipe.batch_size, recipe.learning_rate) == (2, 7, 0.25)
     assert (recipe.l2, recipe.l1, recipe.momentum) == (1.5, 0.1, 0.5)
     assert (recipe.cost, recipe.init, recipe.hidden_activation, recipe.dtype) == (
-        "quadratic", "large", "tanh", "float64")
+        "quadratic",
+        "large",
+        "tanh",
+        "float64",
+    )
     assert (recipe.early_stopping, recipe.schedule, recipe.evaluate_on) == (4, 3, "validation")
     assert options == {"seed": 3, "backend": "numpy", "callbacks": options["callbacks"]}
     network = io.load(model)
@@ -153,8 +198,21 @@ def test_every_option_overrides_the_recipe(tmp_path, capsys, recipes_run):
 
 
 def test_learning_rate_and_l2_long_names_and_sizes_option(tmp_path, capsys, recipes_run):
-    status, _, err = run(capsys, "train", "--sizes", "784,8,10", "--learning-rate", "1.5", "--l2", "2",
-                         "--epochs", "1", "--no-progress", "-o", str(tmp_path / "m.npz"))
+    status, _, err = run(
+        capsys,
+        "train",
+        "--sizes",
+        "784,8,10",
+        "--learning-rate",
+        "1.5",
+        "--l2",
+        "2",
+        "--epochs",
+        "1",
+        "--no-progress",
+        "-o",
+        str(tmp_path / "m.npz"),
+    )
     assert (status, err) == (0, "")
     recipe = recipes_run[0][0]
     assert (recipe.sizes, recipe.learning_rate, recipe.l2) == ((784, 8, 10), 1.5, 2.0)
@@ -162,8 +220,20 @@ def test_learning_rate_and_l2_long_names_and_sizes_option(tmp_path, capsys, reci
 
 def test_history_file_matches_the_history_in_the_model(tmp_path, capsys):
     model, history_file = tmp_path / "m.npz", tmp_path / "h.json"
-    status, _, err = run(capsys, "train", "--recipe", "ch3", "--hidden", "5", "--epochs", "2",
-                         "-o", str(model), "--history", str(history_file))
+    status, _, err = run(
+        capsys,
+        "train",
+        "--recipe",
+        "ch3",
+        "--hidden",
+        "5",
+        "--epochs",
+        "2",
+        "-o",
+        str(model),
+        "--history",
+        str(history_file),
+    )
     assert (status, err) == (0, "")  # no progress bar when stderr is not a terminal
     saved = History.load(history_file)
     assert saved.epochs == 2 and len(saved.evaluation_accuracy) == 2
@@ -175,8 +245,19 @@ def test_same_seed_gives_identical_weights_and_another_seed_differs(tmp_path, ca
     paths = {}
     for name, seed in (("a", "5"), ("b", "5"), ("c", "6")):
         paths[name] = tmp_path / f"{name}.npz"
-        status, _, _ = run(capsys, "train", "--hidden", "8", "--epochs", "2", "--seed", seed,
-                           "--no-progress", "-o", str(paths[name]))
+        status, _, _ = run(
+            capsys,
+            "train",
+            "--hidden",
+            "8",
+            "--epochs",
+            "2",
+            "--seed",
+            seed,
+            "--no-progress",
+            "-o",
+            str(paths[name]),
+        )
         assert status == 0
     a, b, c = (io.load(paths[name]) for name in "abc")
     for wa, wb, wc in zip(a.weights + a.biases, b.weights + b.biases, c.weights + c.biases, strict=True):
@@ -186,8 +267,19 @@ def test_same_seed_gives_identical_weights_and_another_seed_differs(tmp_path, ca
 
 def test_plot_writes_the_training_report(tmp_path, capsys):
     figures = tmp_path / "figures"
-    status, out, err = run(capsys, "train", "--hidden", "4", "--epochs", "2", "--no-progress",
-                           "-o", str(tmp_path / "m.npz"), "--plot", str(figures))
+    status, out, err = run(
+        capsys,
+        "train",
+        "--hidden",
+        "4",
+        "--epochs",
+        "2",
+        "--no-progress",
+        "-o",
+        str(tmp_path / "m.npz"),
+        "--plot",
+        str(figures),
+    )
     assert (status, err) == (0, "")
     for name in ("history.png", "weights.png", "mistakes.png"):
         with Image.open(figures / name) as image:
@@ -208,8 +300,19 @@ def test_ctrl_c_stops_saves_the_model_and_exits_130(tmp_path, capsys, monkeypatc
     bigger = tiny_mnist(4_000)
     monkeypatch.setattr(cli_train, "load_data", lambda data_dir=None: (bigger, SCALE))
     model, history_file = tmp_path / "m.npz", tmp_path / "h.json"
-    status, out, err = run(capsys, "train", "--hidden", "4", "--epochs", "3", "--no-progress",
-                           "-o", str(model), "--history", str(history_file))
+    status, out, err = run(
+        capsys,
+        "train",
+        "--hidden",
+        "4",
+        "--epochs",
+        "3",
+        "--no-progress",
+        "-o",
+        str(model),
+        "--history",
+        str(history_file),
+    )
     assert status == 130, (out, err)
     assert err == "sigmoid: interrupted\n"
     assert "training stopped: interrupted during epoch 1" in out
@@ -218,8 +321,9 @@ def test_ctrl_c_stops_saves_the_model_and_exits_130(tmp_path, capsys, monkeypatc
     assert history.interrupted and history.epochs == 0
     assert History.load(history_file).interrupted
     # The model holds the weights after the 5 mini-batches run: not the initial ones.
-    untrained = Network([784, 4, 10], init="large",
-                        rng=np.random.default_rng(np.random.SeedSequence(0).spawn(2)[0]))
+    untrained = Network(
+        [784, 4, 10], init="large", rng=np.random.default_rng(np.random.SeedSequence(0).spawn(2)[0])
+    )
     assert not np.array_equal(io.load(model).weights[1], untrained.weights[1])
     assert not list(tmp_path.glob("*.part"))  # nothing half-written left behind
 
@@ -227,8 +331,21 @@ def test_ctrl_c_stops_saves_the_model_and_exits_130(tmp_path, capsys, monkeypatc
 def test_a_diverging_run_keeps_the_last_finite_model_and_exits_1(tmp_path, capsys):
     # η = 10⁶ with weight decay: each step multiplies the weights by (1 − ηλ/n) = −4999: overflow.
     model = tmp_path / "m.npz"
-    status, out, err = run(capsys, "train", "--hidden", "4", "--epochs", "3", "--eta", "1e6",
-                           "--l2", "1", "--no-progress", "-o", str(model))
+    status, out, err = run(
+        capsys,
+        "train",
+        "--hidden",
+        "4",
+        "--epochs",
+        "3",
+        "--eta",
+        "1e6",
+        "--l2",
+        "1",
+        "--no-progress",
+        "-o",
+        str(model),
+    )
     assert_one_line_error(status, err, "non-finite", "learning rate 1e+06")
     assert status == 1
     assert f"model saved to {model} (the last finite weights)" in out

@@ -15,18 +15,61 @@ from sigmoid.network import Network
 # chapter 3: cross-entropy, 30 epochs, mini-batch 10, η = 0.5, λ = 5.0 -> 96.49% (test data);
 #   100 hidden neurons -> 97.92% (validation data); 60 epochs at η = 0.1 -> 98.04% (validation).
 BOOK = {
-    "ch1": dict(sizes=(784, 30, 10), epochs=30, batch_size=10, learning_rate=3.0, l2=0.0,
-                cost="quadratic", init="large", evaluate_on="test", book_accuracy=0.9542),
-    "ch1-100": dict(sizes=(784, 100, 10), epochs=30, batch_size=10, learning_rate=3.0, l2=0.0,
-                    cost="quadratic", init="large", evaluate_on="test", book_accuracy=0.9659),
-    "ch3": dict(sizes=(784, 30, 10), epochs=30, batch_size=10, learning_rate=0.5, l2=5.0,
-                cost="cross-entropy", init="normalized", evaluate_on="test", book_accuracy=0.9649),
-    "ch3-100": dict(sizes=(784, 100, 10), epochs=30, batch_size=10, learning_rate=0.5, l2=5.0,
-                    cost="cross-entropy", init="normalized", evaluate_on="validation",
-                    book_accuracy=0.9792),
-    "ch3-best": dict(sizes=(784, 100, 10), epochs=60, batch_size=10, learning_rate=0.1, l2=5.0,
-                     cost="cross-entropy", init="normalized", evaluate_on="validation",
-                     book_accuracy=0.9804),
+    "ch1": dict(
+        sizes=(784, 30, 10),
+        epochs=30,
+        batch_size=10,
+        learning_rate=3.0,
+        l2=0.0,
+        cost="quadratic",
+        init="large",
+        evaluate_on="test",
+        book_accuracy=0.9542,
+    ),
+    "ch1-100": dict(
+        sizes=(784, 100, 10),
+        epochs=30,
+        batch_size=10,
+        learning_rate=3.0,
+        l2=0.0,
+        cost="quadratic",
+        init="large",
+        evaluate_on="test",
+        book_accuracy=0.9659,
+    ),
+    "ch3": dict(
+        sizes=(784, 30, 10),
+        epochs=30,
+        batch_size=10,
+        learning_rate=0.5,
+        l2=5.0,
+        cost="cross-entropy",
+        init="normalized",
+        evaluate_on="test",
+        book_accuracy=0.9649,
+    ),
+    "ch3-100": dict(
+        sizes=(784, 100, 10),
+        epochs=30,
+        batch_size=10,
+        learning_rate=0.5,
+        l2=5.0,
+        cost="cross-entropy",
+        init="normalized",
+        evaluate_on="validation",
+        book_accuracy=0.9792,
+    ),
+    "ch3-best": dict(
+        sizes=(784, 100, 10),
+        epochs=60,
+        batch_size=10,
+        learning_rate=0.1,
+        l2=5.0,
+        cost="cross-entropy",
+        init="normalized",
+        evaluate_on="validation",
+        book_accuracy=0.9804,
+    ),
 }
 
 
@@ -78,15 +121,29 @@ def test_options_build_the_network_and_the_training_call():
     assert network.sizes == [784, 100, 10]
     assert network.cost.name == "cross-entropy" and network.init == "normalized"
     assert recipe.training_options() == {
-        "epochs": 60, "batch_size": 10, "learning_rate": 0.1, "l2": 5.0, "l1": 0.0,
-        "momentum": 0.0, "early_stopping": None, "learning_rate_schedule": None,
+        "epochs": 60,
+        "batch_size": 10,
+        "learning_rate": 0.1,
+        "l2": 5.0,
+        "l1": 0.0,
+        "momentum": 0.0,
+        "early_stopping": None,
+        "learning_rate_schedule": None,
     }
 
 
 def test_describe_is_one_line_with_the_settings():
     line = recipes.get("ch3").describe()
     assert "\n" not in line
-    for part in ("recipe ch3", "[784, 30, 10]", "cross-entropy cost", "η = 0.5", "mini-batch 10",
-                 "30 epochs", "λ (L2) = 5", "evaluated on test data"):
+    for part in (
+        "recipe ch3",
+        "[784, 30, 10]",
+        "cross-entropy cost",
+        "η = 0.5",
+        "mini-batch 10",
+        "30 epochs",
+        "λ (L2) = 5",
+        "evaluated on test data",
+    ):
         assert part in line
     assert "λ" not in recipes.get("ch1").describe()  # unregularised: no λ shown

@@ -1,4 +1,4 @@
-"""The code stays ruff-clean: the linter runs as part of the suite."""
+"""The code stays ruff-clean: the linter and the formatter's check run as part of the suite."""
 
 import shutil
 import subprocess
@@ -23,6 +23,18 @@ def test_ruff_check_passes():
     folders = [name for name in ("src", "tests", "bench", "scripts") if (ROOT / name).is_dir()]
     result = subprocess.run(
         [*_ruff(), "check", *folders],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.skipif(_ruff() is None, reason="ruff is not installed (pip install -e '.[test]')")
+def test_ruff_format_leaves_the_code_as_it_is():
+    folders = [name for name in ("src", "tests", "bench", "scripts") if (ROOT / name).is_dir()]
+    result = subprocess.run(
+        [*_ruff(), "format", "--check", *folders],
         cwd=ROOT,
         capture_output=True,
         text=True,

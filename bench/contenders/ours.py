@@ -44,9 +44,7 @@ def starting_point(seed: int, dtype: str) -> tuple[tuple, tuple]:
         weights, biases = net.weights, net.biases
     except Unavailable:
         rng = np.random.default_rng(seed)
-        weights = [
-            rng.standard_normal((i, o)) for i, o in zip(SIZES[:-1], SIZES[1:], strict=True)
-        ]
+        weights = [rng.standard_normal((i, o)) for i, o in zip(SIZES[:-1], SIZES[1:], strict=True)]
         biases = [rng.standard_normal(o) for o in SIZES[1:]]
     return (
         tuple(np.array(W, dtype=np.float64) for W in weights),
@@ -77,9 +75,7 @@ class Ours:
     def __init__(self, setup: Setup) -> None:
         Network, self.train = _import_sigmoid()
         self.setup = setup
-        self.net = Network(
-            list(SIZES), init="large", cost="quadratic", dtype=setup.dtype, rng=setup.seed
-        )
+        self.net = Network(list(SIZES), init="large", cost="quadratic", dtype=setup.dtype, rng=setup.seed)
         for mine, given in zip(self.net.weights, setup.weights, strict=True):
             mine[...] = given
         for mine, given in zip(self.net.biases, setup.biases, strict=True):

@@ -186,9 +186,7 @@ def sigmoid_prime(z: object) -> np.ndarray:
 
 def _shifted_last_axis(z: np.ndarray, function: str) -> np.ndarray:
     if z.ndim == 0 or z.shape[-1] == 0:
-        raise ValueError(
-            f"{function} needs at least one value along the last axis, got shape {z.shape}"
-        )
+        raise ValueError(f"{function} needs at least one value along the last axis, got shape {z.shape}")
     # Subtracting the row maximum leaves the result unchanged and keeps every exp() ≤ 1. A row
     # spanning more than the largest float (say [1e308, -1e308]) gives −inf, whose exp() is 0.
     with np.errstate(over="ignore"):
@@ -310,9 +308,7 @@ step = Activation("step", "1 if z > 0 else 0", _step_value, _step_derivative)
 tanh = Activation("tanh", "(e^z - e^-z)/(e^z + e^-z)", np.tanh, _tanh_derivative)
 relu = Activation("relu", "max(z, 0)", _relu_value, _relu_derivative)
 identity = Activation("identity", "z", _identity_value, _identity_derivative)
-softmax_activation = Activation(
-    "softmax", "exp(z_j)/sum_k exp(z_k)", _softmax_value, _softmax_derivative
-)
+softmax_activation = Activation("softmax", "exp(z_j)/sum_k exp(z_k)", _softmax_value, _softmax_derivative)
 
 _REGISTRY: dict[str, Activation] = {
     activation.name: activation
@@ -329,6 +325,4 @@ def get(name: str | Activation) -> Activation:
     try:
         return _REGISTRY[name.lower()] if isinstance(name, str) else _REGISTRY[name]
     except (KeyError, TypeError):
-        raise ValueError(
-            f"unknown activation {name!r}; choose one of: {', '.join(NAMES)}"
-        ) from None
+        raise ValueError(f"unknown activation {name!r}; choose one of: {', '.join(NAMES)}") from None

@@ -105,9 +105,7 @@ class CrossEntropyCost(Cost):
 
     def check_output(self, activation):
         if activation.name != "sigmoid":
-            raise ValueError(
-                f"the cross-entropy cost is for a sigmoid output layer, got {activation.name!r}"
-            )
+            raise ValueError(f"the cross-entropy cost is for a sigmoid output layer, got {activation.name!r}")
 
 
 @dataclass(frozen=True)

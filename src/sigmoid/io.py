@@ -108,9 +108,7 @@ def _read_json(arrays: dict[str, np.ndarray], name: str, path: Path):
     try:
         return json.loads(array.tobytes().decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError):
-        raise ModelFileError(
-            f"{path} is not a sigmoid model file: its {name} is not JSON"
-        ) from None
+        raise ModelFileError(f"{path} is not a sigmoid model file: its {name} is not JSON") from None
 
 
 def _check_metadata(meta, path: Path) -> None:
@@ -146,9 +144,7 @@ def load(path: str | Path) -> Network:
     except (TypeError, ValueError) as error:
         raise ModelFileError(f"{path}: invalid model metadata: {error}") from None
     for layer in range(len(network.weights)):
-        network.weights[layer] = _layer_array(
-            arrays, f"weights_{layer}", network.weights[layer], path
-        )
+        network.weights[layer] = _layer_array(arrays, f"weights_{layer}", network.weights[layer], path)
         network.biases[layer] = _layer_array(arrays, f"biases_{layer}", network.biases[layer], path)
     extra = sorted(set(arrays) - {"metadata", "history"} - _layer_names(len(network.weights)))
     if extra:

@@ -31,9 +31,7 @@ class ScaledArray:
                 f"ScaledArray values must be an integer NumPy array, got "
                 f"{getattr(self.values, 'dtype', type(self.values).__name__)}"
             )
-        if not (
-            isinstance(self.scale, (int, float)) and math.isfinite(self.scale) and self.scale > 0
-        ):
+        if not (isinstance(self.scale, (int, float)) and math.isfinite(self.scale) and self.scale > 0):
             raise ValueError(f"ScaledArray scale must be a finite number > 0, got {self.scale!r}")
 
     @property

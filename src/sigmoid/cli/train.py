@@ -52,8 +52,9 @@ def split(data, scale: float, name: str):
     return ScaledArray(X, scale), y
 
 
-def run_recipe(recipe: recipes.Recipe, data, scale: float, *, seed: int = 0,
-               backend: str = "auto", callbacks=()):
+def run_recipe(
+    recipe: recipes.Recipe, data, scale: float, *, seed: int = 0, backend: str = "auto", callbacks=()
+):
     """Build ``recipe``'s network and train it on ``data``'s training split; ``(network, history)``.
 
     The network is evaluated after every epoch on the split ``recipe.evaluate_on`` (cost and
@@ -102,8 +103,15 @@ class EpochReporter:
         from tqdm import tqdm
 
         self.close()
-        self.bar = tqdm(total=n_examples, desc=f"epoch {epoch + 1}/{self.epochs}", unit="img",
-                        unit_scale=True, leave=False, file=sys.stderr, disable=self.disable)
+        self.bar = tqdm(
+            total=n_examples,
+            desc=f"epoch {epoch + 1}/{self.epochs}",
+            unit="img",
+            unit_scale=True,
+            leave=False,
+            file=sys.stderr,
+            disable=self.disable,
+        )
 
     def on_progress(self, n_examples: int) -> None:
         if self.bar is not None:
@@ -178,49 +186,116 @@ def _sizes(ctx: click.Context, param: click.Parameter, value: str | None) -> tup
 
 
 @click.command("train", cls=_NumberListCommand)
-@click.option("--recipe", "recipe_name", type=click.Choice(recipes.NAMES), default=recipes.DEFAULT,
-              show_default=True,
-              help="the book's setup: ch1, ch1-100 (chapter 1, 30 or 100 hidden neurons), ch3, ch3-100, "
-              "ch3-best (chapter 3: cross-entropy, λ = 5.0); the options below override its values.")
-@click.option("--hidden", callback=_sizes, metavar="SIZES",
-              help="hidden-layer sizes, e.g. --hidden 100 or --hidden 100 30 (input 784, output 10)")
-@click.option("--sizes", callback=_sizes, metavar="SIZES",
-              help="all layer sizes, e.g. --sizes 784 100 10 (instead of --hidden)")
+@click.option(
+    "--recipe",
+    "recipe_name",
+    type=click.Choice(recipes.NAMES),
+    default=recipes.DEFAULT,
+    show_default=True,
+    help="the book's setup: ch1, ch1-100 (chapter 1, 30 or 100 hidden neurons), ch3, ch3-100, "
+    "ch3-best (chapter 3: cross-entropy, λ = 5.0); the options below override its values.",
+)
+@click.option(
+    "--hidden",
+    callback=_sizes,
+    metavar="SIZES",
+    help="hidden-layer sizes, e.g. --hidden 100 or --hidden 100 30 (input 784, output 10)",
+)
+@click.option(
+    "--sizes",
+    callback=_sizes,
+    metavar="SIZES",
+    help="all layer sizes, e.g. --sizes 784 100 10 (instead of --hidden)",
+)
 @click.option("--epochs", type=click.IntRange(min=1), help="passes over the training images")
 @click.option("--batch-size", type=click.IntRange(min=1), help="mini-batch size m")
-@click.option("--learning-rate", "--eta", "learning_rate", type=click.FloatRange(min=0, min_open=True),
-              help="learning rate η")
+@click.option(
+    "--learning-rate",
+    "--eta",
+    "learning_rate",
+    type=click.FloatRange(min=0, min_open=True),
+    help="learning rate η",
+)
 @click.option("--l2", "--lmbda", "l2", type=click.FloatRange(min=0), help="L2 regularisation λ")
 @click.option("--l1", type=click.FloatRange(min=0), help="L1 regularisation λ₁")
-@click.option("--momentum", type=click.FloatRange(min=0, max=1, max_open=True),
-              help="momentum coefficient μ in [0, 1)")
+@click.option(
+    "--momentum", type=click.FloatRange(min=0, max=1, max_open=True), help="momentum coefficient μ in [0, 1)"
+)
 @click.option("--cost", type=click.Choice(("quadratic", "cross-entropy", "log-likelihood")))
-@click.option("--init", type=click.Choice(("large", "normalized")),
-              help="large: w, b ~ N(0, 1); normalized: w ~ N(0, 1/n_in), b ~ N(0, 1)")
+@click.option(
+    "--init",
+    type=click.Choice(("large", "normalized")),
+    help="large: w, b ~ N(0, 1); normalized: w ~ N(0, 1/n_in), b ~ N(0, 1)",
+)
 @click.option("--hidden-activation", type=click.Choice(("sigmoid", "tanh", "relu", "identity")))
 @click.option("--output-activation", type=click.Choice(("sigmoid", "tanh", "relu", "identity", "softmax")))
 @click.option("--dtype", type=click.Choice(("float32", "float64")))
-@click.option("--seed", type=int, default=0, show_default=True,
-              help="seed of the initial weights and the shuffling: the same seed gives the same model")
-@click.option("--early-stopping", type=click.IntRange(min=1), metavar="N",
-              help="stop after N epochs without a better evaluation accuracy")
-@click.option("--schedule", type=click.IntRange(min=1), metavar="N",
-              help="halve η after N epochs without improvement; stop at 1/128 of its start")
-@click.option("--evaluate-on", type=click.Choice(recipes.EVALUATION_SETS),
-              help="data scored after each epoch (ch1, ch1-100, ch3: test; ch3-100, ch3-best: validation)")
+@click.option(
+    "--seed",
+    type=int,
+    default=0,
+    show_default=True,
+    help="seed of the initial weights and the shuffling: the same seed gives the same model",
+)
+@click.option(
+    "--early-stopping",
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="stop after N epochs without a better evaluation accuracy",
+)
+@click.option(
+    "--schedule",
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="halve η after N epochs without improvement; stop at 1/128 of its start",
+)
+@click.option(
+    "--evaluate-on",
+    type=click.Choice(recipes.EVALUATION_SETS),
+    help="data scored after each epoch (ch1, ch1-100, ch3: test; ch3-100, ch3-best: validation)",
+)
 @click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path), help=DATA_DIR_HELP)
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="model file to write (default: sigmoid-RECIPE.npz in the current folder)")
-@click.option("--history", "history_path", type=click.Path(dir_okay=False, path_type=Path),
-              metavar="FILE", help="also write the training history as JSON to FILE")
-@click.option("--plot", "plot_dir", type=click.Path(file_okay=False, path_type=Path), metavar="DIR",
-              help="draw history.png, weights.png and mistakes.png into DIR at the end")
-@click.option("--backend", type=click.Choice(("auto", "numpy", "compiled")), default="auto",
-              show_default=True, help="compiled: the Numba kernel (one hidden layer); numpy: the reference")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="model file to write (default: sigmoid-RECIPE.npz in the current folder)",
+)
+@click.option(
+    "--history",
+    "history_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FILE",
+    help="also write the training history as JSON to FILE",
+)
+@click.option(
+    "--plot",
+    "plot_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    metavar="DIR",
+    help="draw history.png, weights.png and mistakes.png into DIR at the end",
+)
+@click.option(
+    "--backend",
+    type=click.Choice(("auto", "numpy", "compiled")),
+    default="auto",
+    show_default=True,
+    help="compiled: the Numba kernel (one hidden layer); numpy: the reference",
+)
 @click.option("--no-progress", is_flag=True, help="no progress bar (the per-epoch lines remain)")
-def train_command(recipe_name: str, hidden, sizes, data_dir: Path | None, output: Path | None,
-                  history_path: Path | None, plot_dir: Path | None, seed: int, backend: str,
-                  no_progress: bool, **overrides) -> None:
+def train_command(
+    recipe_name: str,
+    hidden,
+    sizes,
+    data_dir: Path | None,
+    output: Path | None,
+    history_path: Path | None,
+    plot_dir: Path | None,
+    seed: int,
+    backend: str,
+    no_progress: bool,
+    **overrides,
+) -> None:
     """Train a network on MNIST: by default the book's chapter 1 network.
 
     With no options: [784, 30, 10] sigmoid neurons, quadratic cost, N(0, 1) weights, η = 3.0,
@@ -242,8 +317,7 @@ def train_command(recipe_name: str, hidden, sizes, data_dir: Path | None, output
     reporter = EpochReporter(recipe.epochs, recipe.evaluate_on, n_evaluation, progress=not no_progress)
     started = time.perf_counter()
     try:
-        network, history = run_recipe(recipe, data, scale, seed=seed, backend=backend,
-                                      callbacks=[reporter])
+        network, history = run_recipe(recipe, data, scale, seed=seed, backend=backend, callbacks=[reporter])
     finally:
         reporter.close()
     elapsed = time.perf_counter() - started
@@ -266,7 +340,9 @@ def build_recipe(recipe_name: str, *, hidden=None, sizes=None, **overrides) -> r
     if sizes is not None and (len(sizes) < 2 or sizes[0] != PIXELS or sizes[-1] != CLASSES):
         raise click.BadParameter(
             f"must start with {PIXELS} (pixels) and end with {CLASSES} (digits), got "
-            f"{' '.join(map(str, sizes))}", param_hint="'--sizes'")
+            f"{' '.join(map(str, sizes))}",
+            param_hint="'--sizes'",
+        )
     recipe = recipe.replace(sizes=sizes, **overrides)
     Network(recipe.sizes, **recipe.network_options(), rng=0)
     try:
@@ -290,8 +366,9 @@ def _check_writable(output: Path, history_path: Path | None, plot_dir: Path | No
         io.check_writable(folder / "history.png", "figures")
 
 
-def _finish(recipe, network, history, output: Path, history_path, plot_dir, data, scale,
-            elapsed: float) -> None:
+def _finish(
+    recipe, network, history, output: Path, history_path, plot_dir, data, scale, elapsed: float
+) -> None:
     """Report how training ended, save the model (and history, figures); exit 130 or 1 if it must."""
     from sigmoid import io
 
@@ -337,8 +414,14 @@ def _log(message: str) -> None:
 
 @click.command("evaluate")
 @click.argument("model", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--on", "on", type=click.Choice(EVALUATION_SETS), default="test", show_default=True,
-              help="the MNIST split to score the model on")
+@click.option(
+    "--on",
+    "on",
+    type=click.Choice(EVALUATION_SETS),
+    default="test",
+    show_default=True,
+    help="the MNIST split to score the model on",
+)
 @click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path), help=DATA_DIR_HELP)
 def evaluate_command(model: Path, on: str, data_dir: Path | None) -> None:
     """Print a saved model's accuracy and cost on an MNIST split."""

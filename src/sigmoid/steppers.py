@@ -27,7 +27,7 @@ from sigmoid.network import Network
 from sigmoid.scaled import ScaledArray
 
 #: Mini-batches run between two checks for Ctrl-C and two progress updates, in examples.
-CHUNK_EXAMPLES = 2_000
+CHUNK_EXAMPLES = 500
 
 #: ``auto`` uses the compiled engine for mini-batches up to this size, where it was measured faster
 #: (float32, median s per ch1 epoch, compiled vs NumPy: m = 32: 0.18 vs 0.33; m = 100: 0.24 vs 0.28;

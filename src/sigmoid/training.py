@@ -18,7 +18,7 @@ Training returns a :class:`History` of per-epoch costs and accuracies. It stops 
 - ``learning_rate_schedule=N``: η is halved after N epochs without improvement, and training
   stops once η has fallen to 1/128 of its first value (the book's chapter 3 schedule),
 - Ctrl-C: training stops at a mini-batch boundary (the NumPy engine after the current mini-batch,
-  the compiled one within 2,000 examples, a few milliseconds) and keeps the model; a second Ctrl-C
+  the compiled one within 500 examples, about a millisecond) and keeps the model; a second Ctrl-C
   interrupts at once.
 """
 

@@ -259,7 +259,8 @@ def _sizes(ctx: click.Context, param: click.Parameter, value: str | None) -> tup
     "-o",
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="model file to write (default: sigmoid-RECIPE.npz in the current folder)",
+    help="model file to write (default: sigmoid-RECIPE.npz in the current folder, or "
+    "sigmoid-RECIPE-custom.npz when any setting is changed)",
 )
 @click.option(
     "--history",
@@ -280,7 +281,8 @@ def _sizes(ctx: click.Context, param: click.Parameter, value: str | None) -> tup
     type=click.Choice(("auto", "numpy", "compiled")),
     default="auto",
     show_default=True,
-    help="compiled: the Numba kernel (one hidden layer); numpy: the reference",
+    help="compiled: the Numba kernel (one hidden layer); numpy: whole mini-batches in NumPy/BLAS (any "
+    "network); auto: compiled up to mini-batch 256 where it applies",
 )
 @click.option("--no-progress", is_flag=True, help="no progress bar (the per-epoch lines remain)")
 def train_command(

@@ -58,11 +58,16 @@ def make_stepper(network: Network, X, Y: np.ndarray, settings, backend: str = "a
     return NumPyStepper(network, X, Y, settings)
 
 
-def report_progress(callbacks, examples_done: int) -> None:
+def notify(callbacks, method: str, *args) -> None:
+    """Call ``method(*args)`` on every callback that defines it (callbacks may define any subset)."""
     for callback in callbacks:
-        function = getattr(callback, "on_progress", None)
+        function = getattr(callback, method, None)
         if function is not None:
-            function(examples_done)
+            function(*args)
+
+
+def report_progress(callbacks, examples_done: int) -> None:
+    notify(callbacks, "on_progress", examples_done)
 
 
 # Activations in place, for the hidden and output layers: value into `out`, and f'(z) from z and a = f(z).

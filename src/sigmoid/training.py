@@ -38,7 +38,7 @@ import numpy as np
 
 from sigmoid.errors import SigmoidError
 from sigmoid.network import Network, as_generator
-from sigmoid.steppers import make_stepper
+from sigmoid.steppers import make_stepper, notify
 
 #: Training stops once the learning rate falls to this fraction of its start (book, chapter 3).
 SCHEDULE_FLOOR = 1 / 128
@@ -231,8 +231,7 @@ def train(
         for epoch in range(settings.epochs):
             started = time.perf_counter()
             snapshot = _parameters_copy(network, stepper)
-            for callback in callbacks:
-                _call(callback, "on_epoch_begin", epoch, len(X))
+            notify(callbacks, "on_epoch_begin", epoch, len(X))
             order = generator.permutation(len(X))
             finished = stepper.run_epoch(order, eta, stop, callbacks)
             if not finished:
@@ -253,8 +252,7 @@ def train(
                 )
                 break
             _record(history, values, eta, time.perf_counter() - started)
-            for callback in callbacks:
-                _call(callback, "on_epoch_end", epoch, history)
+            notify(callbacks, "on_epoch_end", epoch, history)
             eta, reason = tracker.after_epoch(eta)
             if stop.requested and not reason:
                 history.interrupted = True
@@ -312,12 +310,6 @@ def _record(history: History, values: dict[str, float], eta: float, seconds: flo
         getattr(history, name).append(float(value))
     history.learning_rate.append(eta)
     history.seconds.append(seconds)
-
-
-def _call(callback, method: str, *args) -> None:
-    function = getattr(callback, method, None)
-    if function is not None:
-        function(*args)
 
 
 class _Tracker:

@@ -156,3 +156,25 @@ def test_sparse_rows_match_scipy(dtype):
     np.testing.assert_array_equal(indices, expected.indices)
     np.testing.assert_array_equal(values, expected.data)
     assert values.dtype == X.dtype
+
+
+def test_split_points_and_the_halving_input():
+    # Rows of a 6-column matrix; counting nonzeros by column index: 0:2, 1:1, 2:3, 3:1, 4:0, 5:2 (9 in all).
+    X = np.array(
+        [
+            [1, 0, 2, 0, 0, 3],
+            [0, 0, 0, 0, 0, 0],
+            [4, 5, 6, 7, 0, 0],
+            [0, 0, 8, 0, 0, 9],
+        ],
+        dtype=np.uint8,
+    )
+    indptr, indices, _ = _kernels.sparse_rows(X)
+    assert indices.dtype == np.uint16
+    # 4.5 is half of 9: columns 0..1 hold 3 nonzeros, 0..2 hold 6, so the split is at column 3.
+    assert _kernels._halving_input(indices, 6) == 3
+    middle = _kernels.split_points(indptr, indices, 3)
+    # Row 0: nonzeros at 0, 2 | 5; row 1: none; row 2: 0, 1, 2 | 3; row 3: 2 | 5.
+    np.testing.assert_array_equal(middle - indptr[:-1], [2, 0, 3, 1])
+    assert list(_kernels.split_points(indptr, indices, 0)) == list(indptr[:-1])
+    assert list(_kernels.split_points(indptr, indices, 6)) == list(indptr[1:])

@@ -1,8 +1,9 @@
 """The two-thread compiled kernel gives the same results as the one-thread kernel.
 
-Every number is computed by one thread with the same operations in the same order, so float32 results
-are the same bits; in float64 the compiler may fuse a multiply-add differently in the two kernels,
-which leaves differences of an ulp or so.
+Both split every mini-batch into the same two parts (by input pixel for the weight updates and the
+layer-1 sums, by batch row for the errors) and combine them in the same order; two threads run the
+parts at once, one thread runs them in turn. So float32 results are the same bits; in float64 the
+compiler may fuse a multiply-add differently in the two kernels, which leaves differences of an ulp or so.
 """
 
 from __future__ import annotations

@@ -13,7 +13,8 @@ Both engines apply, for every mini-batch B of m examples out of n,
   ``gemm`` computes αAB + βC in place, with α = −η/m, β = 1 − ηλ/n and C = W. It is the fast
   engine for larger mini-batches, where matrix multiplication dominates.
 - :class:`sigmoid._kernels.CompiledStepper` (Numba) handles one hidden layer without L1 or momentum,
-  and wins for small mini-batches, where NumPy's per-call overhead dominates.
+  and wins for mini-batches up to about a thousand: it skips the zero pixels and has no per-call
+  overhead.
 """
 
 from __future__ import annotations
@@ -30,9 +31,9 @@ from sigmoid.scaled import ScaledArray
 CHUNK_EXAMPLES = 500
 
 #: ``auto`` uses the compiled engine for mini-batches up to this size, where it was measured faster
-#: (float32, median s per ch1 epoch, compiled vs NumPy: m = 32: 0.18 vs 0.33; m = 100: 0.24 vs 0.28;
-#: m = 256: 0.29 vs 0.28; m = 1000: 0.24 vs 0.22; in float64 the compiled engine won at every size).
-COMPILED_MAX_BATCH = 256
+#: (median s per ch1 epoch, compiled vs NumPy, float32: m = 256: 0.11 vs 0.22; m = 1000: 0.12 vs 0.19;
+#: m = 5000: 0.36 vs 0.18, its per-batch arrays no longer fit in cache; float64, m = 1000: 0.12 vs 0.30).
+COMPILED_MAX_BATCH = 1000
 
 #: BLAS threads while training. One: these matrices are too small to share out profitably, and NumPy
 #: and SciPy each bring an OpenBLAS whose idle threads spin, so two pools on two cores thrash (measured

@@ -178,3 +178,12 @@ def test_split_points_and_the_halving_input():
     np.testing.assert_array_equal(middle - indptr[:-1], [2, 0, 3, 1])
     assert list(_kernels.split_points(indptr, indices, 0)) == list(indptr[:-1])
     assert list(_kernels.split_points(indptr, indices, 6)) == list(indptr[1:])
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_aligned_zeros_start_a_cache_line(dtype):
+    for shape in [(784, 32), (3, 5, 64), (1,)]:
+        a = _kernels.aligned_zeros(shape, dtype)
+        assert a.shape == shape and a.dtype == dtype and a.flags.c_contiguous and a.flags.writeable
+        assert a.ctypes.data % 64 == 0
+        assert not a.any()

@@ -374,11 +374,28 @@ def sgd_batches_parallel(inputs, Y, order, first, last, batch_size, params, eta,
 def make_buffers(batch_size: int, padded: int, n_out: int, dtype) -> tuple[np.ndarray, ...]:
     """Work arrays: the two parts' layer-1 sums, Z1, A1, D1, Z2, A2, D2 (one row per example), ∂W2ᵀ."""
     return (
-        np.zeros((2, batch_size, padded), dtype),
-        *(np.zeros((batch_size, padded), dtype) for _ in range(3)),
+        aligned_zeros((2, batch_size, padded), dtype),
+        *(aligned_zeros((batch_size, padded), dtype) for _ in range(3)),
         *(np.zeros((batch_size, n_out), dtype) for _ in range(3)),
         np.zeros((n_out, padded), dtype),
     )
+
+
+#: Bytes in a cache line (x86-64 and most ARM cores).
+CACHE_LINE = 64
+
+
+def aligned_zeros(shape: tuple[int, ...], dtype) -> np.ndarray:
+    """Zeros whose first byte starts a cache line, so every padded row fills whole lines.
+
+    NumPy only promises 16-byte alignment; a 128-byte weight row that starts 16 bytes into a line
+    spans three lines, and every other 32-byte load straddles two.
+    """
+    dtype = np.dtype(dtype)
+    size = int(np.prod(shape)) * dtype.itemsize
+    raw = np.zeros(size + CACHE_LINE, np.uint8)
+    start = -raw.ctypes.data % CACHE_LINE
+    return raw[start : start + size].view(dtype).reshape(shape)
 
 
 @numba.njit(**_JIT)
@@ -454,7 +471,7 @@ class CompiledStepper:
         (n_in, n_hidden, n_out), m = network.sizes, min(settings.batch_size, len(Y))
         self.n_real = n_hidden
         padded = -(-n_hidden // LANES) * LANES
-        self.W1 = np.zeros((n_in, padded), dtype)
+        self.W1 = aligned_zeros((n_in, padded), dtype)
         self.W2T = np.zeros((n_out, padded), dtype)
         self.b1 = np.zeros(padded, dtype)
         self.buffers = make_buffers(m, padded, n_out, dtype)

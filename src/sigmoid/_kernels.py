@@ -196,6 +196,22 @@ def _subtract(W1, indices, values, scale, step, d, t, end):
             w[j] -= c * d[j]
 
 
+@numba.njit(**_ROW_LOOP)
+def _add_multiple(y, c, x):
+    """y += c·x."""
+    for j in range(y.shape[0]):
+        y[j] += c * x[j]
+
+
+@numba.njit(**_JIT)
+def _scale_rows(W, first, last, factor):
+    """W[first:last] *= factor (the weight decay), as a loop: quicker to compile than the array form."""
+    for k in range(first, last):
+        w = W[k]
+        for j in range(w.shape[0]):
+            w[j] *= factor
+
+
 @numba.njit(**_JIT)
 def _segment(indptr, middle, i, part):
     """Row i's nonzeros in part 0 (inputs below the split) or part 1 (the rest), as (first, end)."""
@@ -219,7 +235,9 @@ def _forward_part(inputs, order, start, m, W1, partial, part):
 def _output_errors(z2, a2, d2, y, output, delta_kind):
     """a2 = g(z2) and δ2 = (a2 − y)·g'(z2) (quadratic cost) or a2 − y, for one example."""
     if output == SOFTMAX:
-        top = z2.max()
+        top = z2[0]  # max(z2), as a loop: quicker to compile than z2.max()
+        for o in range(1, z2.shape[0]):
+            top = max(top, z2[o])
         total = 0.0
         for o in range(z2.shape[0]):
             a2[o] = math.exp(z2[o] - top)
@@ -280,10 +298,10 @@ def _update_part(inputs, order, start, m, params, buffers, step, decay, part):
     _, _, A1, D1, _, _, D2, G2 = buffers
     if decay != 1.0:
         if part == 0:
-            W1[:split] *= decay
+            _scale_rows(W1, 0, split, decay)
         else:
-            W1[split:] *= decay
-            W2T *= decay
+            _scale_rows(W1, split, W1.shape[0], decay)
+            _scale_rows(W2T, 0, W2T.shape[0], decay)
     for r in range(m):
         t, end = _segment(indptr, middle, order[start + r], part)
         _subtract(W1, indices, values, scale, step, D1[r], t, end)
@@ -295,7 +313,11 @@ def _update_part(inputs, order, start, m, params, buffers, step, decay, part):
             for o in range(b2.shape[0]):
                 b2[o] -= step * d2[o]
     else:
-        np.dot(D2[:m].T, A1[:m], G2)  # ∂C/∂W2ᵀ = Σ_x δ2ᵀ a1
+        G2[:] = 0.0  # ∂C/∂W2ᵀ = Σ_x δ2ᵀ a1
+        for r in range(m):
+            a1, d2 = A1[r], D2[r]
+            for o in range(G2.shape[0]):
+                _add_multiple(G2[o], d2[o], a1)
         for o in range(W2T.shape[0]):
             w2, g2 = W2T[o], G2[o]
             for j in range(w2.shape[0]):

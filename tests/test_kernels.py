@@ -187,3 +187,26 @@ def test_aligned_zeros_start_a_cache_line(dtype):
         assert a.shape == shape and a.dtype == dtype and a.flags.c_contiguous and a.flags.writeable
         assert a.ctypes.data % 64 == 0
         assert not a.any()
+
+
+@pytest.mark.parametrize("backend", ["numpy", "compiled"])
+def test_blas_runs_on_one_thread_while_training(backend):
+    # Two BLAS thread pools spinning on two cores thrash (steppers.BLAS_THREADS); both engines train
+    # inside the limit, and leave the process's settings as they were.
+    from threadpoolctl import threadpool_info
+
+    def blas_threads():
+        return [pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"]
+
+    before = blas_threads()
+    seen = []
+
+    class Probe:
+        def on_progress(self, examples_done):
+            seen.append(blas_threads())
+
+    values, y = _data(40, 6, 3, "quadratic", "sigmoid", seed=13)
+    train(Network([6, 5, 3], rng=1), (values / 255, y), epochs=1, batch_size=20, learning_rate=0.5,
+          backend=backend, callbacks=[Probe()], rng=0)  # fmt: skip
+    assert seen and all(threads == [1] * len(before) for threads in seen)
+    assert blas_threads() == before

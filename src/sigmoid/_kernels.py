@@ -37,10 +37,9 @@ import math
 import numba
 import numpy as np
 from numba.core.compiler import CompilerBase, DefaultPassBuilder
-from threadpoolctl import threadpool_limits
 
 from sigmoid.scaled import ScaledArray
-from sigmoid.steppers import BLAS_THREADS, CHUNK_EXAMPLES, report_progress
+from sigmoid.steppers import CHUNK_EXAMPLES, limit_blas_threads, report_progress
 
 # Codes shared by the kernel and the Python side.
 SIGMOID, TANH, RELU, IDENTITY, SOFTMAX = 0, 1, 2, 3, 4
@@ -521,7 +520,7 @@ class CompiledStepper:
         self._load()
         params = (self.W1, self.b1, self.W2T, self.network.biases[1])
         kernel = sgd_batches_parallel if self.parallel else sgd_batches
-        with threadpool_limits(limits=BLAS_THREADS, user_api="blas"):
+        with limit_blas_threads():
             for first in range(0, batches, per_chunk):
                 last = min(first + per_chunk, batches)
                 step = (dtype(eta), decay)

@@ -19,10 +19,12 @@ Both engines apply, for every mini-batch B of m examples out of n,
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 from scipy import special
 from scipy.linalg import blas
-from threadpoolctl import threadpool_limits
+from threadpoolctl import ThreadpoolController
 
 from sigmoid.network import Network
 from sigmoid.scaled import ScaledArray
@@ -41,6 +43,17 @@ COMPILED_MAX_BATCH = 1000
 BLAS_THREADS = 1
 
 BACKENDS = ("auto", "numpy", "compiled")
+
+
+@functools.cache
+def _thread_pools() -> ThreadpoolController:
+    """The BLAS and OpenMP libraries loaded in this process, found once (a scan takes 1–5 ms)."""
+    return ThreadpoolController()
+
+
+def limit_blas_threads():
+    """A context in which BLAS uses :data:`BLAS_THREADS` threads, as both engines train."""
+    return _thread_pools().limit(limits=BLAS_THREADS, user_api="blas")
 
 
 def make_stepper(network: Network, X, Y: np.ndarray, settings, backend: str = "auto"):
@@ -123,7 +136,7 @@ class NumPyStepper:
         size = self.settings.batch_size
         per_chunk = max(1, CHUNK_EXAMPLES // size)
         # Divergence is detected after the epoch, not by warnings.
-        with np.errstate(all="ignore"), threadpool_limits(limits=BLAS_THREADS, user_api="blas"):
+        with np.errstate(all="ignore"), limit_blas_threads():
             for number, start in enumerate(range(0, len(order), size), start=1):
                 self.step(order[start : start + size], eta)
                 done = min(start + size, len(order))

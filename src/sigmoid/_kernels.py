@@ -332,6 +332,12 @@ def _step_part(inputs, order, start, m, next_m, params, buffers, step, decay, pa
 
 
 @numba.njit(**_JIT)
+def _step(rates, m, batch_size):
+    """η/m for a mini-batch of m examples, in the weights' dtype (η/m computed here would be float64)."""
+    return rates[0] if m == batch_size else rates[1]
+
+
+@numba.njit(**_JIT)
 def _bounds(n, batch, batch_size, last):
     """Mini-batch ``batch``: its first position in the order, its size, and the next one's (0 if last)."""
     start = batch * batch_size
@@ -341,13 +347,14 @@ def _bounds(n, batch, batch_size, last):
 
 
 @numba.njit(**_JIT)
-def sgd_batches(inputs, Y, order, first, last, batch_size, params, eta, decay, codes, buffers):
+def sgd_batches(inputs, Y, order, first, last, batch_size, params, rates, codes, buffers):
     """Run SGD on mini-batches ``first`` to ``last - 1`` of the permutation ``order``, in place.
 
     Row r of a mini-batch is example ``i = order[batch * batch_size + r]``: inputs the sparse row i
     of ``inputs = ((indptr, indices, values), middle, scale, split)`` (the values times ``scale``; the
     row's nonzeros below input ``split`` end at ``middle[i]``, see :func:`split_points`), targets ``Y[i]``.
-    ``params = (W1, b1, W2ᵀ, b2)`` with the hidden layer padded; ``decay`` = 1 − ηλ/n;
+    ``params = (W1, b1, W2ᵀ, b2)`` with the hidden layer padded; ``rates = (η/batch_size, η/m_last,
+    1 − ηλ/n)`` in the weights' dtype (m_last: the size of the epoch's last mini-batch);
     ``codes = (hidden, output, delta_kind, n_real)``; ``buffers`` from :func:`make_buffers`.
     Every step comes in two parts; here one thread runs them in turn, :func:`sgd_batches_parallel`
     runs them at once.
@@ -363,13 +370,14 @@ def sgd_batches(inputs, Y, order, first, last, batch_size, params, eta, decay, c
         half = (m + 1) // 2
         for part in range(2):
             _errors(Y, order, start, part * half, min(m, (part + 1) * half), params, buffers, codes)
+        step = _step(rates, m, batch_size)
         for part in range(2):
             sparse = (rows, middle, scale, split)
-            _step_part(sparse, order, start, m, next_m, params, buffers, eta / m, decay, part)
+            _step_part(sparse, order, start, m, next_m, params, buffers, step, rates[2], part)
 
 
 @numba.njit(parallel=True, **_JIT)
-def sgd_batches_parallel(inputs, Y, order, first, last, batch_size, params, eta, decay, codes, buffers):
+def sgd_batches_parallel(inputs, Y, order, first, last, batch_size, params, rates, codes, buffers):
     """:func:`sgd_batches` on two threads, with the same results to the bit.
 
     The errors are split by rows of the mini-batch (each needs only weights that no one writes then);
@@ -387,9 +395,10 @@ def sgd_batches_parallel(inputs, Y, order, first, last, batch_size, params, eta,
         half = (m + 1) // 2
         for part in numba.prange(2):
             _errors(Y, order, start, part * half, min(m, (part + 1) * half), params, buffers, codes)
+        step = _step(rates, m, batch_size)
         for part in numba.prange(2):
             sparse = (rows, middle, scale, split)
-            _step_part(sparse, order, start, m, next_m, params, buffers, eta / m, decay, part)
+            _step_part(sparse, order, start, m, next_m, params, buffers, step, rates[2], part)
 
 
 def make_buffers(batch_size: int, padded: int, n_out: int, dtype) -> tuple[np.ndarray, ...]:
@@ -516,15 +525,15 @@ class CompiledStepper:
         size, dtype = self.settings.batch_size, self.network.dtype.type
         batches = -(-len(order) // size)
         per_chunk = max(1, CHUNK_EXAMPLES // size)
-        decay = dtype(1.0 - eta * self.settings.l2 / len(order))
+        last_size = len(order) - (batches - 1) * size
+        rates = (dtype(eta / size), dtype(eta / last_size), dtype(1.0 - eta * self.settings.l2 / len(order)))
         self._load()
         params = (self.W1, self.b1, self.W2T, self.network.biases[1])
         kernel = sgd_batches_parallel if self.parallel else sgd_batches
         with limit_blas_threads():
             for first in range(0, batches, per_chunk):
                 last = min(first + per_chunk, batches)
-                step = (dtype(eta), decay)
-                kernel(self.inputs, self.Y, order, first, last, size, params, *step, self.codes, self.buffers)
+                kernel(self.inputs, self.Y, order, first, last, size, params, rates, self.codes, self.buffers)
                 report_progress(callbacks, min(last * size, len(order)))
                 if stop.requested and last < batches:
                     self._store()

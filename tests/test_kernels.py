@@ -124,10 +124,13 @@ def test_one_compiled_step_against_backprop():
     _assert_close(expected, net, rtol=1e-12, atol=1e-15)
 
 
-def test_auto_picks_the_compiled_engine_for_one_hidden_layer_and_small_batches():
+def test_auto_picks_the_compiled_engine_where_it_applies():
     values, y = _data(10, 3, 2, "quadratic", "sigmoid")
-    history = train(Network([3, 4, 2], rng=0), (values / 255, y), epochs=1, batch_size=5, learning_rate=0.1)
-    assert history.settings["backend"] == "compiled"
+    for batch_size in (5, 2000):
+        history = train(
+            Network([3, 4, 2], rng=0), (values / 255, y), epochs=1, batch_size=batch_size, learning_rate=0.1
+        )
+        assert history.settings["backend"] == "compiled"
     for net, extra in ((Network([3, 4, 4, 2], rng=0), {}), (Network([3, 4, 2], rng=0), {"l1": 0.1})):
         history = train(net, (values / 255, y), epochs=1, batch_size=5, learning_rate=0.1, **extra)
         assert history.settings["backend"] == "numpy"

@@ -443,9 +443,9 @@ def _halving_input(indices, n_in):
 
 
 #: From this mini-batch size on, the two-thread kernel is used where it can run: it starts two
-#: parallel regions per mini-batch (about 2 µs each with OpenMP), which smaller batches do not repay
-#: (measured on ch1, float32, median s per epoch, one vs two threads: m = 10: 0.175 vs 0.170 at twice the
-#: CPU time; m = 20: 0.184 vs 0.149; m = 100: 0.119 vs 0.090).
+#: parallel regions per mini-batch (about 2 µs each with OpenMP), which smaller batches barely repay
+#: (measured on ch1, float32, median s per epoch, one vs two threads: m = 10: 0.121 vs 0.105 for 1.6×
+#: the CPU time; m = 20: 0.102 vs 0.082; m = 100: 0.111 vs 0.074).
 PARALLEL_MIN_BATCH = 20
 
 

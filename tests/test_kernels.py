@@ -213,3 +213,26 @@ def test_blas_runs_on_one_thread_while_training(backend):
           backend=backend, callbacks=[Probe()], rng=0)  # fmt: skip
     assert seen and all(threads == [1] * len(before) for threads in seen)
     assert blas_threads() == before
+
+
+def test_gather_rows_copies_a_chunk_in_order():
+    rng = np.random.default_rng(14)
+    X = (rng.integers(1, 256, size=(12, 9)) * (rng.random((12, 9)) < 0.5)).astype(np.uint8)
+    X[4] = 0  # an empty row
+    Y = rng.random((12, 3))
+    rows = _kernels.sparse_rows(X)
+    inputs = (rows, _kernels.split_points(rows[0], rows[1], 5), np.float64(1 / 256), 5)
+    order = np.array([4, 11, 0, 0, 7])
+    chunk = _kernels._chunk_arrays(rows, Y, len(order))
+    _kernels.gather_rows(inputs, Y, order, chunk)
+    (indptr, indices, values), middle, chunk_Y = chunk
+    for r, i in enumerate(order):
+        row = slice(indptr[r], indptr[r + 1])
+        dense = np.zeros(9, np.uint8)
+        dense[indices[row]] = values[row]
+        np.testing.assert_array_equal(dense, X[i])
+        # middle points at the first nonzero input with index >= 5
+        assert middle[r] - indptr[r] == np.count_nonzero(X[i, :5])
+        np.testing.assert_array_equal(chunk_Y[r], Y[i])
+    # The chunk arrays hold the longest rows together, so any 5 rows fit.
+    assert len(indices) == sum(sorted(np.count_nonzero(X, axis=1))[-5:])

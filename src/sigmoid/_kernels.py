@@ -26,8 +26,10 @@ For each example x of a mini-batch, with s = ``split`` and W1_k the weight row o
     z^1_x = b^1 + \sum_{k<s} x_k W^1_k + \sum_{k≥s} x_k W^1_k, \quad
     δ^2_x = (a^2_x − y_x) ⊙ g'(z^2_x), \quad δ^1_x = (δ^2_x W^{2T}) ⊙ f'(z^1_x)
 
-The Python side gathers nothing: it passes the epoch's permutation and a range of mini-batches, and
-the kernel reads rows by index.
+Between chunks of about 500 examples (where Ctrl-C is checked and progress reported),
+:func:`gather_rows` copies the chunk's sparse rows into one block in the epoch's order, so that the
+kernel's passes over them read memory in sequence instead of at random (measured at mini-batch 100:
+a quarter of the epoch's time).
 """
 
 from __future__ import annotations
@@ -401,6 +403,40 @@ def sgd_batches_parallel(inputs, Y, order, first, last, batch_size, params, rate
             _step_part(sparse, order, start, m, next_m, params, buffers, step, rates[2], part)
 
 
+@numba.njit(**_JIT)
+def gather_rows(inputs, Y, order, out):
+    """Copy the sparse rows, split points and targets of examples ``order`` into ``out``, in that order.
+
+    ``out = ((indptr, indices, values), middle, Y)``, sized for the chunk. The kernel then reads a
+    chunk's examples one after the other (which the CPU prefetches) instead of at random, twice.
+    """
+    (indptr, indices, values), middle, _, _ = inputs
+    (chunk_indptr, chunk_indices, chunk_values), chunk_middle, chunk_Y = out
+    t = 0
+    for r in range(order.shape[0]):
+        i = order[r]
+        first, count = indptr[i], indptr[i + 1] - indptr[i]
+        chunk_indices[t : t + count] = indices[first : first + count]
+        chunk_values[t : t + count] = values[first : first + count]
+        chunk_middle[r] = t + (middle[i] - first)
+        chunk_Y[r] = Y[i]
+        t += count
+        chunk_indptr[r + 1] = t
+
+
+def _chunk_arrays(rows, Y, examples: int):
+    """Arrays for :func:`gather_rows`: room for ``examples`` rows, however long the rows it gets."""
+    indptr, indices, values = rows
+    examples = min(examples, len(Y))
+    room = np.sort(np.diff(indptr))[::-1][:examples].sum()  # the longest rows, together
+    chunk_rows = (
+        np.zeros(examples + 1, indptr.dtype),
+        np.empty(room, indices.dtype),
+        np.empty(room, values.dtype),
+    )
+    return chunk_rows, np.empty(examples, indptr.dtype), np.empty((examples, Y.shape[1]), Y.dtype)
+
+
 def make_buffers(batch_size: int, padded: int, n_out: int, dtype) -> tuple[np.ndarray, ...]:
     """Work arrays: the two parts' layer-1 sums, Z1, A1, D1, Z2, A2, D2 (one row per example), ∂W2ᵀ."""
     return (
@@ -509,6 +545,8 @@ class CompiledStepper:
         # The work is split at the input that halves the nonzeros, on one thread as on two.
         split = _halving_input(rows[1], n_in)
         self.inputs = (rows, split_points(rows[0], rows[1], split), scale, split)
+        chunk_examples = max(1, CHUNK_EXAMPLES // settings.batch_size) * settings.batch_size
+        self.chunk = _chunk_arrays(rows, Y, chunk_examples)
         names = network.hidden_activation.name, network.output_activation.name
         self.codes = (
             _ACTIVATION_CODES[names[0]],
@@ -533,7 +571,12 @@ class CompiledStepper:
         with limit_blas_threads():
             for first in range(0, batches, per_chunk):
                 last = min(first + per_chunk, batches)
-                kernel(self.inputs, self.Y, order, first, last, size, params, rates, self.codes, self.buffers)
+                examples = order[first * size : last * size]
+                gather_rows(self.inputs, self.Y, examples, self.chunk)
+                rows, middle, Y = self.chunk
+                inputs = (rows, middle, *self.inputs[2:])
+                in_turn = np.arange(len(examples))
+                kernel(inputs, Y, in_turn, 0, last - first, size, params, rates, self.codes, self.buffers)
                 report_progress(callbacks, min(last * size, len(order)))
                 if stop.requested and last < batches:
                     self._store()

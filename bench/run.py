@@ -23,7 +23,7 @@ import fulltrain  # noqa: E402
 import machine  # noqa: E402
 import report  # noqa: E402
 from contenders import Data, Setup, Unavailable  # noqa: E402
-from contenders.ours import Ours, OursNumPy, starting_point  # noqa: E402
+from contenders.ours import Ours, OursNumPy, start_our_threads, starting_point  # noqa: E402
 from contenders.reference import Reference  # noqa: E402
 from contenders.sklearn_mlp import SklearnMLP  # noqa: E402
 from contenders.torch_cpu import TorchCPU  # noqa: E402
@@ -264,6 +264,8 @@ def main(argv: list[str] | None = None) -> int:
     notes: list[str] = []
     print("loading MNIST ...", file=sys.stderr)
     data = load_data(args)
+    if "ours" in args.contenders or "ours-numpy" in args.contenders:
+        start_our_threads()
     runs = build_runs(args, data, notes)
     print(f"{len(runs)} runs, interleaved epoch by epoch", file=sys.stderr)
     load_before = os.getloadavg()

@@ -52,6 +52,21 @@ def starting_point(seed: int, dtype: str) -> tuple[tuple, tuple]:
     )
 
 
+def start_our_threads() -> None:
+    """Load Numba's OpenMP threading layer now, before PyTorch (a later contender) loads its own.
+
+    PyTorch makes its bundled OpenMP runtime global when imported; a Numba parallel layer started
+    after that runs its parallel regions there, and ours then cost more (ch1 at mini-batch 100,
+    median s per epoch, one process, torch imported and used first: 0.081 instead of 0.064). A
+    program that uses only sigmoid never meets this; one that imports PyTorch first does.
+    """
+    try:
+        from sigmoid import _kernels
+    except ImportError:  # no Numba: ours runs on NumPy, with no threads of its own
+        return
+    _kernels.threading_layer()
+
+
 class _EpochTimer:
     """A ``train`` callback that times the epoch from its begin to its end."""
 

@@ -282,7 +282,7 @@ def _sizes(ctx: click.Context, param: click.Parameter, value: str | None) -> tup
     default="auto",
     show_default=True,
     help="compiled: the Numba kernel (one hidden layer); numpy: whole mini-batches in NumPy/BLAS (any "
-    "network); auto: compiled up to mini-batch 256 where it applies",
+    "network); auto: compiled wherever it applies (one hidden layer, no L1, no momentum)",
 )
 @click.option("--no-progress", is_flag=True, help="no progress bar (the per-epoch lines remain)")
 def train_command(

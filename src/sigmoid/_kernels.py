@@ -223,11 +223,11 @@ def _segment(indptr, middle, i, part):
 
 
 @numba.njit(**_JIT)
-def _forward_part(inputs, order, start, m, W1, partial, part):
+def _forward_part(inputs, start, m, W1, partial, part):
     """partial[r] = Σ x_k W1[k] over the inputs k of ``part`` of each batch row r (layer 1 without b1)."""
     (indptr, indices, values), middle, scale, _ = inputs
     for r in range(m):
-        t, end = _segment(indptr, middle, order[start + r], part)
+        t, end = _segment(indptr, middle, start + r, part)
         z = partial[r]
         z[:] = 0.0
         _accumulate(z, W1, indices, values, scale, t, end)
@@ -257,7 +257,7 @@ def _output_errors(z2, a2, d2, y, output, delta_kind):
 
 
 @numba.njit(**_JIT)
-def _errors(Y, order, start, r_from, r_to, params, buffers, codes):
+def _errors(Y, start, r_from, r_to, params, buffers, codes):
     """Batch rows r_from to r_to − 1: z1, a1, z2 = a1 W2 + b2, a2, δ2, δ1 = (δ2 W2ᵀ) ⊙ f'(z1).
 
     z1 = b1 + partial₀ + partial₁, always summed in that order, so the result does not depend on
@@ -280,7 +280,7 @@ def _errors(Y, order, start, r_from, r_to, params, buffers, codes):
         z2 = Z2[r]
         for o in range(z2.shape[0]):
             z2[o] += b2[o]
-        _output_errors(z2, A2[r], D2[r], Y[order[start + r]], output, delta_kind)
+        _output_errors(z2, A2[r], D2[r], Y[start + r], output, delta_kind)
     np.dot(D2[rows], W2T, D1[rows])
     for r in range(r_from, r_to):
         z1, a1, d1 = Z1[r], A1[r], D1[r]
@@ -289,7 +289,7 @@ def _errors(Y, order, start, r_from, r_to, params, buffers, codes):
 
 
 @numba.njit(**_JIT)
-def _update_part(inputs, order, start, m, params, buffers, step, decay, part):
+def _update_part(inputs, start, m, params, buffers, step, decay, part):
     """Part 0: W1 rows below ``split``, b1 and b2; part 1: W1 rows from ``split`` on, and W2.
 
     W ← decay·W − step·Σ_x xᵀδ_x, b ← b − step·Σ_x δ_x. Each W1 row receives the examples'
@@ -305,7 +305,7 @@ def _update_part(inputs, order, start, m, params, buffers, step, decay, part):
             _scale_rows(W1, split, W1.shape[0], decay)
             _scale_rows(W2T, 0, W2T.shape[0], decay)
     for r in range(m):
-        t, end = _segment(indptr, middle, order[start + r], part)
+        t, end = _segment(indptr, middle, start + r, part)
         _subtract(W1, indices, values, scale, step, D1[r], t, end)
     if part == 0:
         for r in range(m):
@@ -327,11 +327,11 @@ def _update_part(inputs, order, start, m, params, buffers, step, decay, part):
 
 
 @numba.njit(**_JIT)
-def _step_part(inputs, order, start, m, next_m, params, buffers, step, decay, part):
+def _step_part(inputs, start, m, next_m, params, buffers, step, decay, part):
     """The update of ``part``, then the next mini-batch's layer-1 partial sums over the same W1 rows."""
-    _update_part(inputs, order, start, m, params, buffers, step, decay, part)
+    _update_part(inputs, start, m, params, buffers, step, decay, part)
     if next_m > 0:
-        _forward_part(inputs, order, start + m, next_m, params[0], buffers[0][part], part)
+        _forward_part(inputs, start + m, next_m, params[0], buffers[0][part], part)
 
 
 @numba.njit(**_JIT)
@@ -342,7 +342,7 @@ def _step(rates, m, batch_size):
 
 @numba.njit(**_JIT)
 def _bounds(n, batch, batch_size, last):
-    """Mini-batch ``batch``: its first position in the order, its size, and the next one's (0 if last)."""
+    """Mini-batch ``batch`` of n examples: its first example, its size, and the next one's (0 if last)."""
     start = batch * batch_size
     m = min(batch_size, n - start)
     next_m = min(batch_size, n - start - m) if batch + 1 < last else 0
@@ -350,12 +350,13 @@ def _bounds(n, batch, batch_size, last):
 
 
 @numba.njit(**_JIT)
-def sgd_batches(inputs, Y, order, first, last, batch_size, params, rates, codes, buffers):
-    """Run SGD on mini-batches ``first`` to ``last - 1`` of the permutation ``order``, in place.
+def sgd_batches(inputs, Y, n, batch_size, params, rates, codes, buffers):
+    """Run SGD, in place, on examples 0 to n − 1 taken in turn in mini-batches of ``batch_size``.
 
-    Row r of a mini-batch is example ``i = order[batch * batch_size + r]``: inputs the sparse row i
-    of ``inputs = ((indptr, indices, values), middle, scale, split)`` (the values times ``scale``; the
-    row's nonzeros below input ``split`` end at ``middle[i]``, see :func:`split_points`), targets ``Y[i]``.
+    Example i (row r of mini-batch b, i = b·batch_size + r) has the inputs of sparse row i of
+    ``inputs = ((indptr, indices, values), middle, scale, split)`` (the values times ``scale``; the
+    row's nonzeros below input ``split`` end at ``middle[i]``, see :func:`split_points`) and the
+    targets ``Y[i]``: a chunk of the epoch as :func:`gather_rows` lays it out.
     ``params = (W1, b1, W2ᵀ, b2)`` with the hidden layer padded; ``rates = (η/batch_size, η/m_last,
     1 − ηλ/n)`` in the weights' dtype (m_last: the size of the epoch's last mini-batch);
     ``codes = (hidden, output, delta_kind, n_real)``; ``buffers`` from :func:`make_buffers`.
@@ -363,24 +364,23 @@ def sgd_batches(inputs, Y, order, first, last, batch_size, params, rates, codes,
     runs them at once.
     """
     rows, middle, scale, split = inputs  # unpacked: a parallel loop cannot take a tuple in a tuple
-    n = order.shape[0]
+    batches = (n + batch_size - 1) // batch_size
     for part in range(2):
-        _, m, _ = _bounds(n, first, batch_size, first + 1)
         sparse = (rows, middle, scale, split)
-        _forward_part(sparse, order, first * batch_size, m, params[0], buffers[0][part], part)
-    for batch in range(first, last):
-        start, m, next_m = _bounds(n, batch, batch_size, last)
+        _forward_part(sparse, 0, min(batch_size, n), params[0], buffers[0][part], part)
+    for batch in range(batches):
+        start, m, next_m = _bounds(n, batch, batch_size, batches)
         half = (m + 1) // 2
         for part in range(2):
-            _errors(Y, order, start, part * half, min(m, (part + 1) * half), params, buffers, codes)
+            _errors(Y, start, part * half, min(m, (part + 1) * half), params, buffers, codes)
         step = _step(rates, m, batch_size)
         for part in range(2):
             sparse = (rows, middle, scale, split)
-            _step_part(sparse, order, start, m, next_m, params, buffers, step, rates[2], part)
+            _step_part(sparse, start, m, next_m, params, buffers, step, rates[2], part)
 
 
 @numba.njit(parallel=True, **_JIT)
-def sgd_batches_parallel(inputs, Y, order, first, last, batch_size, params, rates, codes, buffers):
+def sgd_batches_parallel(inputs, Y, n, batch_size, params, rates, codes, buffers):
     """:func:`sgd_batches` on two threads, with the same results to the bit.
 
     The errors are split by rows of the mini-batch (each needs only weights that no one writes then);
@@ -388,20 +388,19 @@ def sgd_batches_parallel(inputs, Y, order, first, last, batch_size, params, rate
     rows of W1: they stay in its core's cache). No number is written by both threads.
     """
     rows, middle, scale, split = inputs  # unpacked: a parallel loop cannot take a tuple in a tuple
-    n = order.shape[0]
+    batches = (n + batch_size - 1) // batch_size
     for part in numba.prange(2):
-        _, m, _ = _bounds(n, first, batch_size, first + 1)
         sparse = (rows, middle, scale, split)
-        _forward_part(sparse, order, first * batch_size, m, params[0], buffers[0][part], part)
-    for batch in range(first, last):
-        start, m, next_m = _bounds(n, batch, batch_size, last)
+        _forward_part(sparse, 0, min(batch_size, n), params[0], buffers[0][part], part)
+    for batch in range(batches):
+        start, m, next_m = _bounds(n, batch, batch_size, batches)
         half = (m + 1) // 2
         for part in numba.prange(2):
-            _errors(Y, order, start, part * half, min(m, (part + 1) * half), params, buffers, codes)
+            _errors(Y, start, part * half, min(m, (part + 1) * half), params, buffers, codes)
         step = _step(rates, m, batch_size)
         for part in numba.prange(2):
             sparse = (rows, middle, scale, split)
-            _step_part(sparse, order, start, m, next_m, params, buffers, step, rates[2], part)
+            _step_part(sparse, start, m, next_m, params, buffers, step, rates[2], part)
 
 
 @numba.njit(**_JIT)
@@ -576,8 +575,7 @@ class CompiledStepper:
                 gather_rows(self.inputs, self.Y, examples, self.chunk)
                 rows, middle, Y = self.chunk
                 inputs = (rows, middle, *self.inputs[2:])
-                in_turn = np.arange(len(examples))
-                kernel(inputs, Y, in_turn, 0, last - first, size, params, rates, self.codes, self.buffers)
+                kernel(inputs, Y, len(examples), size, params, rates, self.codes, self.buffers)
                 report_progress(callbacks, min(last * size, len(order)))
                 if stop.requested and last < batches:
                     self._store()

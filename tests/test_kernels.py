@@ -215,24 +215,28 @@ def test_blas_runs_on_one_thread_while_training(backend):
     assert blas_threads() == before
 
 
-def test_gather_rows_copies_a_chunk_in_order():
+@pytest.mark.parametrize("gather", ["gather_parts", "gather_parts_parallel"])
+def test_gather_parts_copies_a_chunk_in_order_split_at_the_input(gather):
     rng = np.random.default_rng(14)
     X = (rng.integers(1, 256, size=(12, 9)) * (rng.random((12, 9)) < 0.5)).astype(np.uint8)
     X[4] = 0  # an empty row
+    X[7, :5] = 0  # a row with nothing below the split
     Y = rng.random((12, 3))
     rows = _kernels.sparse_rows(X)
-    inputs = (rows, _kernels.split_points(rows[0], rows[1], 5), np.float64(1 / 256), 5)
+    source = (*rows, _kernels.split_points(rows[0], rows[1], 5))
     order = np.array([4, 11, 0, 0, 7])
-    chunk = _kernels._chunk_arrays(rows, Y, len(order))
-    _kernels.gather_rows(inputs, Y, order, chunk)
-    (indptr, indices, values), middle, chunk_Y = chunk
+    chunk = _kernels.chunk_arrays(rows, Y, len(order))
+    getattr(_kernels, gather)(source, Y, order, chunk)
+    indptr, indices, values, chunk_Y = chunk
     for r, i in enumerate(order):
-        row = slice(indptr[r], indptr[r + 1])
-        dense = np.zeros(9, np.uint8)
-        dense[indices[row]] = values[row]
-        np.testing.assert_array_equal(dense, X[i])
-        # middle points at the first nonzero input with index >= 5
-        assert middle[r] - indptr[r] == np.count_nonzero(X[i, :5])
+        # Block 0 holds row i's inputs 0-4, block 1 its inputs 5-8, each in input order.
+        for part, columns in ((0, range(0, 5)), (1, range(5, 9))):
+            row = slice(indptr[part, r], indptr[part, r + 1])
+            assert all(k in columns for k in indices[part, row])
+            assert list(indices[part, row]) == sorted(indices[part, row])
+            dense = np.zeros(9, np.uint8)
+            dense[indices[part, row]] = values[part, row]
+            np.testing.assert_array_equal(dense[list(columns)], X[i, list(columns)])
         np.testing.assert_array_equal(chunk_Y[r], Y[i])
-    # The chunk arrays hold the longest rows together, so any 5 rows fit.
-    assert len(indices) == sum(sorted(np.count_nonzero(X, axis=1))[-5:])
+    # The chunk arrays hold the longest rows together, so any 5 rows fit in either block.
+    assert indices.shape == (2, sum(sorted(np.count_nonzero(X, axis=1))[-5:]))

@@ -27,9 +27,11 @@ For each example x of a mini-batch, with s = ``split`` and W1_k the weight row o
     δ^2_x = (a^2_x − y_x) ⊙ g'(z^2_x), \quad δ^1_x = (δ^2_x W^{2T}) ⊙ f'(z^1_x)
 
 Between chunks of about 500 examples (where Ctrl-C is checked and progress reported),
-:func:`gather_rows` copies the chunk's sparse rows into one block in the epoch's order, so that the
-kernel's passes over them read memory in sequence instead of at random (measured at mini-batch 100:
-a quarter of the epoch's time).
+:func:`gather_parts` copies the chunk's sparse rows in the epoch's order into two blocks, one per
+part (each row's inputs below the split into block 0, the rest into block 1), so that the kernel's
+passes over them read memory in sequence instead of at random. On two threads each thread copies
+the block of its own part, which it then finds in its own core's cache. (ch1 at mini-batch 100: the
+copy takes about 7 ms of a 35–45 ms epoch on two cores.)
 """
 
 from __future__ import annotations
@@ -64,8 +66,8 @@ _JIT = {"nogil": True, "cache": True, "fastmath": {"contract", "nsz", "arcp"}}
 class _NoAliasCompiler(CompilerBase):
     """Numba's usual pipeline, with every array argument marked ``noalias`` for LLVM (as C's ``restrict``).
 
-    Only for the small loops below (:func:`_accumulate`, :func:`_subtract`, :func:`_add_multiple`),
-    whose callers pass arrays that do not overlap. Knowing that a
+    Only for the small loops below (:func:`_accumulate`, :func:`_subtract`, :func:`_add_multiple`,
+    :func:`_copy`), whose callers pass arrays that do not overlap. Knowing that a
     store to one weight row cannot change the other operand, LLVM drops the run-time overlap checks
     around each 32-float loop and keeps the loop invariants in registers: the weight update ran 1.4×
     faster (CPU time per ch1 epoch at mini-batch 100, 0.055 → 0.038 s).
@@ -205,6 +207,17 @@ def _add_multiple(y, c, x):
         y[j] += c * x[j]
 
 
+@numba.njit(**_ROW_LOOP)
+def _copy(destination, source):
+    """destination[:] = source[:] for 1-D arrays of one length.
+
+    A loop over an unsigned counter, which needs no check for negative indices: LLVM turns it into
+    a block copy, about 9 times faster than Numba's slice assignment (which copies one element at a time).
+    """
+    for c in range(numba.uint64(destination.shape[0])):
+        destination[c] = source[c]
+
+
 @numba.njit(**_JIT)
 def _scale_rows(W, first, last, factor):
     """W[first:last] *= factor (the weight decay), as a loop: quicker to compile than the array form."""
@@ -215,22 +228,14 @@ def _scale_rows(W, first, last, factor):
 
 
 @numba.njit(**_JIT)
-def _segment(indptr, middle, i, part):
-    """Row i's nonzeros in part 0 (inputs below the split) or part 1 (the rest), as (first, end)."""
-    if part == 0:
-        return indptr[i], middle[i]
-    return middle[i], indptr[i + 1]
-
-
-@numba.njit(**_JIT)
-def _forward_part(inputs, start, m, W1, partial, part):
+def _forward_part(chunk, start, m, W1, partial, part):
     """partial[r] = Σ x_k W1[k] over the inputs k of ``part`` of each batch row r (layer 1 without b1)."""
-    (indptr, indices, values), middle, scale, _ = inputs
+    indptr, indices, values, scale, _ = chunk
+    bounds, part_indices, part_values = indptr[part], indices[part], values[part]
     for r in range(m):
-        t, end = _segment(indptr, middle, start + r, part)
         z = partial[r]
         z[:] = 0.0
-        _accumulate(z, W1, indices, values, scale, t, end)
+        _accumulate(z, W1, part_indices, part_values, scale, bounds[start + r], bounds[start + r + 1])
 
 
 @numba.njit(**_JIT)
@@ -289,13 +294,13 @@ def _errors(Y, start, r_from, r_to, params, buffers, codes):
 
 
 @numba.njit(**_JIT)
-def _update_part(inputs, start, m, params, buffers, step, decay, part):
+def _update_part(chunk, start, m, params, buffers, step, decay, part):
     """Part 0: W1 rows below ``split``, b1 and b2; part 1: W1 rows from ``split`` on, and W2.
 
     W ← decay·W − step·Σ_x xᵀδ_x, b ← b − step·Σ_x δ_x. Each W1 row receives the examples'
     contributions in batch order, whichever thread runs the part.
     """
-    (indptr, indices, values), middle, scale, split = inputs
+    indptr, indices, values, scale, split = chunk
     W1, b1, W2T, b2 = params
     _, _, A1, D1, _, _, D2, G2 = buffers
     if decay != 1.0:
@@ -304,9 +309,10 @@ def _update_part(inputs, start, m, params, buffers, step, decay, part):
         else:
             _scale_rows(W1, split, W1.shape[0], decay)
             _scale_rows(W2T, 0, W2T.shape[0], decay)
+    bounds, part_indices, part_values = indptr[part], indices[part], values[part]
     for r in range(m):
-        t, end = _segment(indptr, middle, start + r, part)
-        _subtract(W1, indices, values, scale, step, D1[r], t, end)
+        t, end = bounds[start + r], bounds[start + r + 1]
+        _subtract(W1, part_indices, part_values, scale, step, D1[r], t, end)
     if part == 0:
         for r in range(m):
             d1, d2 = D1[r], D2[r]
@@ -327,11 +333,11 @@ def _update_part(inputs, start, m, params, buffers, step, decay, part):
 
 
 @numba.njit(**_JIT)
-def _step_part(inputs, start, m, next_m, params, buffers, step, decay, part):
+def _step_part(chunk, start, m, next_m, params, buffers, step, decay, part):
     """The update of ``part``, then the next mini-batch's layer-1 partial sums over the same W1 rows."""
-    _update_part(inputs, start, m, params, buffers, step, decay, part)
+    _update_part(chunk, start, m, params, buffers, step, decay, part)
     if next_m > 0:
-        _forward_part(inputs, start + m, next_m, params[0], buffers[0][part], part)
+        _forward_part(chunk, start + m, next_m, params[0], buffers[0][part], part)
 
 
 @numba.njit(**_JIT)
@@ -350,24 +356,22 @@ def _bounds(n, batch, batch_size, last):
 
 
 @numba.njit(**_JIT)
-def sgd_batches(inputs, Y, n, batch_size, params, rates, codes, buffers):
-    """Run SGD, in place, on examples 0 to n − 1 taken in turn in mini-batches of ``batch_size``.
+def sgd_batches(chunk, Y, n, batch_size, params, rates, codes, buffers):
+    """Run SGD, in place, on examples 0 to n − 1 of a chunk taken in turn in mini-batches of ``batch_size``.
 
-    Example i (row r of mini-batch b, i = b·batch_size + r) has the inputs of sparse row i of
-    ``inputs = ((indptr, indices, values), middle, scale, split)`` (the values times ``scale``; the
-    row's nonzeros below input ``split`` end at ``middle[i]``, see :func:`split_points`) and the
-    targets ``Y[i]``: a chunk of the epoch as :func:`gather_rows` lays it out.
+    ``chunk = (indptr, indices, values, scale, split)`` holds the chunk's sparse rows as
+    :func:`gather_parts` lays them out, two CSR blocks side by side: example i (row r of mini-batch b,
+    i = b·batch_size + r) has its inputs below ``split`` at ``indices[0, indptr[0, i]:indptr[0, i + 1]]``
+    with the values ``values[0, ...]·scale``, the others in block 1; its targets are ``Y[i]``.
     ``params = (W1, b1, W2ᵀ, b2)`` with the hidden layer padded; ``rates = (η/batch_size, η/m_last,
     1 − ηλ/n)`` in the weights' dtype (m_last: the size of the epoch's last mini-batch);
     ``codes = (hidden, output, delta_kind, n_real)``; ``buffers`` from :func:`make_buffers`.
     Every step comes in two parts; here one thread runs them in turn, :func:`sgd_batches_parallel`
     runs them at once.
     """
-    rows, middle, scale, split = inputs  # unpacked: a parallel loop cannot take a tuple in a tuple
     batches = (n + batch_size - 1) // batch_size
     for part in range(2):
-        sparse = (rows, middle, scale, split)
-        _forward_part(sparse, 0, min(batch_size, n), params[0], buffers[0][part], part)
+        _forward_part(chunk, 0, min(batch_size, n), params[0], buffers[0][part], part)
     for batch in range(batches):
         start, m, next_m = _bounds(n, batch, batch_size, batches)
         half = (m + 1) // 2
@@ -375,23 +379,20 @@ def sgd_batches(inputs, Y, n, batch_size, params, rates, codes, buffers):
             _errors(Y, start, part * half, min(m, (part + 1) * half), params, buffers, codes)
         step = _step(rates, m, batch_size)
         for part in range(2):
-            sparse = (rows, middle, scale, split)
-            _step_part(sparse, start, m, next_m, params, buffers, step, rates[2], part)
+            _step_part(chunk, start, m, next_m, params, buffers, step, rates[2], part)
 
 
 @numba.njit(parallel=True, **_JIT)
-def sgd_batches_parallel(inputs, Y, n, batch_size, params, rates, codes, buffers):
+def sgd_batches_parallel(chunk, Y, n, batch_size, params, rates, codes, buffers):
     """:func:`sgd_batches` on two threads, with the same results to the bit.
 
     The errors are split by rows of the mini-batch (each needs only weights that no one writes then);
     the update and the next forward pass by rows of W1 (each thread writes, and reads, only its own
     rows of W1: they stay in its core's cache). No number is written by both threads.
     """
-    rows, middle, scale, split = inputs  # unpacked: a parallel loop cannot take a tuple in a tuple
     batches = (n + batch_size - 1) // batch_size
     for part in numba.prange(2):
-        sparse = (rows, middle, scale, split)
-        _forward_part(sparse, 0, min(batch_size, n), params[0], buffers[0][part], part)
+        _forward_part(chunk, 0, min(batch_size, n), params[0], buffers[0][part], part)
     for batch in range(batches):
         start, m, next_m = _bounds(n, batch, batch_size, batches)
         half = (m + 1) // 2
@@ -399,42 +400,60 @@ def sgd_batches_parallel(inputs, Y, n, batch_size, params, rates, codes, buffers
             _errors(Y, start, part * half, min(m, (part + 1) * half), params, buffers, codes)
         step = _step(rates, m, batch_size)
         for part in numba.prange(2):
-            sparse = (rows, middle, scale, split)
-            _step_part(sparse, start, m, next_m, params, buffers, step, rates[2], part)
+            _step_part(chunk, start, m, next_m, params, buffers, step, rates[2], part)
 
 
 @numba.njit(**_JIT)
-def gather_rows(inputs, Y, order, out):
-    """Copy the sparse rows, split points and targets of examples ``order`` into ``out``, in that order.
+def _gather_part(source, Y, order, out, part):
+    """Block ``part`` of ``out``: part ``part`` of the sparse rows of examples ``order``, in that order.
 
-    ``out = ((indptr, indices, values), middle, Y)``, sized for the chunk. The kernel then reads a
-    chunk's examples one after the other (which the CPU prefetches) instead of at random, twice.
+    ``source = (indptr, indices, values, middle)``: the training set's sparse rows and their split
+    points (:func:`split_points`); part 0 of row i is its nonzeros before ``middle[i]``, part 1 the
+    rest. ``out = (indptr, indices, values, Y)`` as :func:`chunk_arrays` makes them; part 0 also
+    copies the targets.
     """
-    (indptr, indices, values), middle, _, _ = inputs
-    (chunk_indptr, chunk_indices, chunk_values), chunk_middle, chunk_Y = out
+    indptr, indices, values, middle = source
+    chunk_indptr, chunk_indices, chunk_values, chunk_Y = out
+    bounds, to_indices, to_values = chunk_indptr[part], chunk_indices[part], chunk_values[part]
     t = 0
     for r in range(order.shape[0]):
         i = order[r]
-        first, count = indptr[i], indptr[i + 1] - indptr[i]
-        chunk_indices[t : t + count] = indices[first : first + count]
-        chunk_values[t : t + count] = values[first : first + count]
-        chunk_middle[r] = t + (middle[i] - first)
-        chunk_Y[r] = Y[i]
+        first, end = (indptr[i], middle[i]) if part == 0 else (middle[i], indptr[i + 1])
+        count = end - first
+        _copy(to_indices[t : t + count], indices[first:end])
+        _copy(to_values[t : t + count], values[first:end])
         t += count
-        chunk_indptr[r + 1] = t
+        bounds[r + 1] = t
+    if part == 0:
+        for r in range(order.shape[0]):
+            _copy(chunk_Y[r], Y[order[r]])
 
 
-def _chunk_arrays(rows, Y, examples: int):
-    """Arrays for :func:`gather_rows`: room for ``examples`` rows, however long the rows it gets."""
+@numba.njit(**_JIT)
+def gather_parts(source, Y, order, out):
+    """Copy both parts of the rows of examples ``order`` into ``out`` in turn (see :func:`_gather_part`)."""
+    for part in range(2):
+        _gather_part(source, Y, order, out, part)
+
+
+@numba.njit(parallel=True, **_JIT)
+def gather_parts_parallel(source, Y, order, out):
+    """:func:`gather_parts` on two threads: each copies one part (the same bytes as one thread)."""
+    for part in numba.prange(2):
+        _gather_part(source, Y, order, out, part)
+
+
+def chunk_arrays(rows, Y, examples: int):
+    """Arrays for :func:`gather_parts`: room for ``examples`` rows in each part, however long they are."""
     indptr, indices, values = rows
     examples = min(examples, len(Y))
     room = np.sort(np.diff(indptr))[::-1][:examples].sum()  # the longest rows, together
-    chunk_rows = (
-        np.zeros(examples + 1, indptr.dtype),
-        np.empty(room, indices.dtype),
-        np.empty(room, values.dtype),
+    return (
+        np.zeros((2, examples + 1), indptr.dtype),
+        np.empty((2, room), indices.dtype),
+        np.empty((2, room), values.dtype),
+        np.empty((examples, Y.shape[1]), Y.dtype),
     )
-    return chunk_rows, np.empty(examples, indptr.dtype), np.empty((examples, Y.shape[1]), Y.dtype)
 
 
 def make_buffers(batch_size: int, padded: int, n_out: int, dtype) -> tuple[np.ndarray, ...]:
@@ -479,9 +498,10 @@ def _halving_input(indices, n_in):
 
 
 #: From this mini-batch size on, the two-thread kernel is used where it can run: it starts two
-#: parallel regions per mini-batch (about 2 µs each with OpenMP), which smaller batches barely repay
-#: (measured on ch1, float32, median s per epoch, one vs two threads: m = 10: 0.121 vs 0.105 for 1.6×
-#: the CPU time; m = 20: 0.102 vs 0.082; m = 100: 0.111 vs 0.074).
+#: parallel regions per mini-batch (about 2 µs each with OpenMP), which smaller batches do not repay
+#: (ch1, float32, median s per epoch over two interleaved runs, one vs two threads: m = 10: 0.060 vs
+#: 0.056–0.069 for twice the CPU time; m = 20: 0.055–0.058 vs 0.044–0.054; m = 100: 0.053–0.068 vs
+#: 0.044–0.050).
 PARALLEL_MIN_BATCH = 20
 
 
@@ -543,10 +563,10 @@ class CompiledStepper:
         self.buffers = make_buffers(m, padded, n_out, dtype)
         self.parallel = two_threads_pay(settings.batch_size)
         # The work is split at the input that halves the nonzeros, on one thread as on two.
-        split = _halving_input(rows[1], n_in)
-        self.inputs = (rows, split_points(rows[0], rows[1], split), scale, split)
+        self.scale, self.split = scale, _halving_input(rows[1], n_in)
+        self.source = (*rows, split_points(rows[0], rows[1], self.split))
         chunk_examples = max(1, CHUNK_EXAMPLES // settings.batch_size) * settings.batch_size
-        self.chunk = _chunk_arrays(rows, Y, chunk_examples)
+        self.chunk = chunk_arrays(rows, Y, chunk_examples)
         names = network.hidden_activation.name, network.output_activation.name
         self.codes = (
             _ACTIVATION_CODES[names[0]],
@@ -567,15 +587,17 @@ class CompiledStepper:
         rates = (dtype(eta / size), dtype(eta / last_size), dtype(1.0 - eta * self.settings.l2 / len(order)))
         self._load()
         params = (self.W1, self.b1, self.W2T, self.network.biases[1])
-        kernel = sgd_batches_parallel if self.parallel else sgd_batches
+        kernel, gather = (
+            (sgd_batches_parallel, gather_parts_parallel) if self.parallel else (sgd_batches, gather_parts)
+        )
         with limit_blas_threads():
             for first in range(0, batches, per_chunk):
                 last = min(first + per_chunk, batches)
                 examples = order[first * size : last * size]
-                gather_rows(self.inputs, self.Y, examples, self.chunk)
-                rows, middle, Y = self.chunk
-                inputs = (rows, middle, *self.inputs[2:])
-                kernel(inputs, Y, len(examples), size, params, rates, self.codes, self.buffers)
+                gather(self.source, self.Y, examples, self.chunk)
+                indptr, indices, values, Y = self.chunk
+                chunk = (indptr, indices, values, self.scale, self.split)
+                kernel(chunk, Y, len(examples), size, params, rates, self.codes, self.buffers)
                 report_progress(callbacks, min(last * size, len(order)))
                 if stop.requested and last < batches:
                     self._store()

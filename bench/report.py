@@ -46,12 +46,16 @@ def _header(command, started, n_train, n_test, args) -> str:
             f"- Command: `{command}`",
             f"- Network [784, 30, 10], sigmoid, quadratic cost, η = 3.0, N(0, 1) initial weights; "
             f"{n_train} training and {n_test} test examples of MNIST.",
-            f"- Each run: 1 warm-up epoch, then {args.epochs} timed epochs "
+            f"- Each run: 1 warm-up epoch, then {_epochs(args.epochs)} "
             f"({args.reference_epochs} for the per-example reference); contenders interleaved "
             f"epoch by epoch, with {args.pause} s of rest (not timed) before each epoch, longer "
             f"while other processes kept the CPUs busy (up to {args.max_wait:g} s).",
         ]
     )
+
+
+def _epochs(count: int) -> str:
+    return f"{count} timed epoch" + ("" if count == 1 else "s")
 
 
 def _machine(info: dict, peak: dict, load: tuple, quiet) -> str:
@@ -227,7 +231,7 @@ def _notes(args, runs, notes) -> str:
         "",
         "- The per-example reference (a Python loop over each mini-batch's examples, column "
         "vectors, the book's algorithm written in `bench/contenders/reference.py`) runs only at "
-        f"batch sizes {args.reference_batch_sizes}, with {args.reference_epochs} timed epochs.",
+        f"batch sizes {args.reference_batch_sizes}, with {_epochs(args.reference_epochs)}.",
         "- PyTorch: `nn.Sequential` + autograd + `optim.SGD`, `torch.set_num_threads(2)`, our "
         "initial weights copied in, batches gathered by index in the same order as ours.",
         f"- scikit-learn's `MLPClassifier` has a softmax output and the log-loss cost (not "

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 import zipfile
 
 import numpy as np
@@ -278,6 +279,31 @@ def test_saving_what_cannot_be_loaded_is_refused(tmp_path):
 def test_saving_onto_a_folder(tmp_path):
     with pytest.raises(ModelFileError, match="it is a folder"):
         io.save(_network(), tmp_path)
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
+def test_saving_onto_a_named_pipe_is_refused_and_the_pipe_stays(tmp_path):
+    pipe = tmp_path / "pipe.npz"
+    os.mkfifo(pipe)
+    with pytest.raises(ModelFileError, match=r"cannot save the model to .*pipe.npz: a named pipe is there"):
+        io.save(_network(), pipe)
+    with pytest.raises(FileExistsError, match="not a regular file"), atomic.atomic_write(pipe):
+        pass
+    assert stat.S_ISFIFO(pipe.lstat().st_mode)
+    assert [p.name for p in tmp_path.iterdir()] == ["pipe.npz"]
+
+
+def test_saving_through_a_symbolic_link_replaces_its_target_and_keeps_the_link(tmp_path):
+    (tmp_path / "models").mkdir()
+    target = tmp_path / "models" / "real.npz"
+    target.write_bytes(b"old")
+    link = tmp_path / "link.npz"
+    link.symlink_to(target)
+    network = _network("float64")
+    io.save(network, link)
+    assert link.is_symlink() and link.readlink() == target
+    np.testing.assert_array_equal(io.load(target).weights[0], network.weights[0])
+    assert sorted(p.name for p in tmp_path.rglob("*")) == ["link.npz", "models", "real.npz"]
 
 
 def test_a_failed_save_leaves_the_old_file_and_no_partial_file(tmp_path, monkeypatch):

@@ -449,6 +449,14 @@ def test_save_figure_refuses_unknown_formats_and_unwritable_folders(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["file"]  # no half-written files
 
 
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
+def test_save_figure_refuses_to_replace_a_named_pipe(tmp_path):
+    os.mkfifo(tmp_path / "pipe.png")
+    with pytest.raises(SigmoidError, match="pipe.png': a named pipe is there, not a regular file"):
+        plotting.save_figure(plotting.plot_step(), tmp_path / "pipe.png")
+    assert [p.name for p in tmp_path.iterdir()] == ["pipe.png"] and not (tmp_path / "pipe.png").is_file()
+
+
 def test_save_figure_gives_a_normal_file_mode(tmp_path):
     path = plotting.save_figure(plotting.plot_step(), tmp_path / "step.png")
     assert path.is_file() and sorted(p.name for p in path.parent.iterdir()) == ["step.png"]

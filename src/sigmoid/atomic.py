@@ -7,7 +7,9 @@ through :func:`atomic_write`, so that a failure or a Ctrl-C never leaves half a 
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
+import stat
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,8 +23,10 @@ def atomic_write(path: str | os.PathLike) -> Iterator[BinaryIO]:
     The rename (:func:`os.replace`) is atomic on POSIX and Windows. On any exception, Ctrl-C
     included, the temporary file is removed and ``path`` is left as it was. The new file gets the
     usual permissions (0666 less the umask), not ``mkstemp``'s private 0600. The folder must exist.
+    A symbolic link is followed (its target is replaced, the link stays); anything at ``path`` that
+    is not a regular file (a folder, a device, a named pipe, a socket) is refused, not replaced.
     """
-    path = Path(path)
+    path = replaceable_path(path)
     descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
     try:
         os.chmod(temporary, 0o666 & ~_umask())
@@ -35,6 +39,29 @@ def atomic_write(path: str | os.PathLike) -> Iterator[BinaryIO]:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temporary)
         raise
+
+
+def replaceable_path(path: str | os.PathLike) -> Path:
+    """The file that writing ``path`` replaces: ``path`` itself, or the target of a symbolic link.
+
+    Raises :class:`FileExistsError` if something other than a regular file is there: renaming over
+    ``/dev/null`` or a named pipe would destroy it instead of writing into it.
+    """
+    path = Path(path)
+    target = Path(os.path.realpath(path)) if path.is_symlink() else path
+    try:
+        mode = target.stat().st_mode
+    except (FileNotFoundError, NotADirectoryError):  # nothing there: writing it fails or succeeds later
+        return target
+    if not stat.S_ISREG(mode):
+        raise FileExistsError(errno.EEXIST, f"{_kind(mode)} is there, not a regular file", str(path))
+    return target
+
+
+def _kind(mode: int) -> str:
+    kinds = {stat.S_ISDIR: "a folder", stat.S_ISFIFO: "a named pipe", stat.S_ISSOCK: "a socket"}
+    found = [name for test, name in kinds.items() if test(mode)]
+    return found[0] if found else "a device"
 
 
 def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> Path:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from sigmoid.atomic import atomic_write
+from sigmoid.atomic import atomic_write, replaceable_path
 from sigmoid.errors import ModelFileError
 from sigmoid.network import Network
 
@@ -71,12 +71,17 @@ def check_writable(path: str | Path, what: str = "the model") -> None:
     path = Path(path)
     if path.is_dir():
         raise ModelFileError(f"cannot save {what} to {path}: it is a folder")
-    if not path.parent.is_dir():
-        raise ModelFileError(f"cannot save {what} to {path}: folder {path.parent} does not exist")
     try:
-        with atomic_write(path.parent / f".{path.name}.probe") as handle:
+        target = replaceable_path(path)
+    except OSError as error:
+        raise ModelFileError(f"cannot save {what} to {path}: {error.strerror}") from None
+    if not target.parent.is_dir():
+        raise ModelFileError(f"cannot save {what} to {path}: folder {target.parent} does not exist")
+    probe = target.parent / f".{target.name}.probe"
+    try:
+        with atomic_write(probe) as handle:
             handle.write(b"")
-        (path.parent / f".{path.name}.probe").unlink()
+        probe.unlink()
     except OSError as error:
         raise ModelFileError(f"cannot save {what} to {path}: {error.strerror or error}") from None
 

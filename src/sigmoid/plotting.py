@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from sigmoid.atomic import atomic_write
+from sigmoid.atomic import atomic_write, replaceable_path
 from sigmoid.errors import SigmoidError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -172,6 +172,10 @@ def save_figure(thing: Any, path: str | os.PathLike[str], *, dpi: int | None = N
     fig = _root_figure(thing)
     folder = path.parent
     check_output_folder(path)
+    try:
+        replaceable_path(path)
+    except OSError as error:
+        raise SigmoidError(f"cannot write the figure {str(path)!r}: {error.strerror}") from None
     try:
         with atomic_write(path) as stream:
             # No date or version stamps, so the same figure gives the same file.

@@ -291,8 +291,15 @@ def test_bad_history_files(tmp_path):
     ("settings", "message"),
     [
         ({"epochs": 0}, "epochs must be >= 1, got 0"),
-        ({"epochs": 2.0}, "epochs must be >= 1, got 2.0"),
+        ({"epochs": 2.0}, r"epochs must be an integer >= 1, got 2.0 \(float\)"),
+        ({"epochs": True}, r"epochs must be an integer >= 1, got True \(bool\)"),
+        ({"epochs": np.float64(3)}, r"epochs must be an integer >= 1, got np.float64\(3.0\)"),
         ({"batch_size": 0}, "batch_size must be >= 1, got 0"),
+        ({"batch_size": np.int32(-1)}, "batch_size must be >= 1, got -1"),
+        ({"batch_size": "2"}, r"batch_size must be an integer >= 1, got '2' \(str\)"),
+        ({"learning_rate": "0.1"}, r"learning_rate must be a real number, got '0.1' \(str\)"),
+        ({"learning_rate": True}, r"learning_rate must be a real number, got True \(bool\)"),
+        ({"l2": False}, r"l2 must be a real number, got False \(bool\)"),
         ({"learning_rate": 0}, "learning_rate must be a finite number > 0, got 0.0"),
         ({"learning_rate": float("nan")}, "learning_rate must be a finite number > 0, got nan"),
         ({"learning_rate": -1}, "learning_rate must be"),
@@ -301,6 +308,8 @@ def test_bad_history_files(tmp_path):
         ({"momentum": 1}, r"momentum must be in \[0, 1\), got 1.0"),
         ({"early_stopping": 0}, "early_stopping must be >= 1, got 0"),
         ({"learning_rate_schedule": -2}, "learning_rate_schedule must be >= 1, got -2"),
+        ({"early_stopping": True}, r"early_stopping must be an integer >= 1 or None, got True \(bool\)"),
+        ({"learning_rate_schedule": 2.5}, r"learning_rate_schedule must be an integer >= 1 or None, got 2.5"),
         ({"backend": "gpu"}, "backend must be .*got 'gpu'"),
     ],
 )
@@ -311,6 +320,76 @@ def test_bad_settings_are_refused(settings, message):
     with pytest.raises(ValueError, match=message):
         train(net, _problem(6), **arguments)
     np.testing.assert_array_equal(net.weights[0], before)
+
+
+def test_numpy_integers_train_exactly_like_python_ints(tmp_path):
+    # np.int64 epochs and np.int32 batch_size are integers: the same run as with 2 and 5, and the
+    # settings are recorded as plain ints (the history must stay JSON).
+    plain, numpy_ints = Network([4, 3, 2], rng=0), Network([4, 3, 2], rng=0)
+    train(plain, _problem(), epochs=2, batch_size=5, learning_rate=0.5, early_stopping=3, rng=1)
+    history = train(
+        numpy_ints,
+        _problem(),
+        epochs=np.int64(2),
+        batch_size=np.int32(5),
+        learning_rate=np.float32(0.5),
+        early_stopping=np.uint8(3),
+        rng=1,
+    )
+    assert history.epochs == 2
+    for got, expected in zip(
+        numpy_ints.weights + numpy_ints.biases, plain.weights + plain.biases, strict=True
+    ):
+        np.testing.assert_array_equal(got, expected)
+    assert type(history.settings["epochs"]) is int and history.settings["batch_size"] == 5
+    assert History.load(history.save(tmp_path / "h.json")).settings["early_stopping"] == 3
+
+
+@pytest.mark.parametrize("backend", ["auto", "numpy", "compiled"])
+def test_a_learning_rate_beyond_float32_is_refused_before_training(backend):
+    # 1e308 is a float64 but no float32 (largest 3.40282e38): refused up front, with no cast warning.
+    net = Network([4, 3, 2], rng=0)
+    before = [p.copy() for p in net.weights + net.biases]
+    with pytest.raises(ValueError, match=r"learning_rate = 1e\+308 is too large for a float32 network"):
+        train(net, _problem(), epochs=1, batch_size=5, learning_rate=1e308, backend=backend)
+    for got, expected in zip(net.weights + net.biases, before, strict=True):
+        np.testing.assert_array_equal(got, expected)
+
+
+def test_rates_beyond_float32_from_the_regularisation_are_refused():
+    # l1/n = 1e40/30 = 3.3e38 fits (just); 2e40/30 = 6.7e38 does not. The L1 step η·l1/n likewise.
+    net, data = Network([4, 2], rng=0), _problem()
+    with pytest.raises(ValueError, match=r"l1/n = 6.66667e\+38 is too large for a float32 network"):
+        train(net, data, epochs=1, batch_size=5, learning_rate=1e-3, l1=2e40)
+    with pytest.raises(ValueError, match=r"the L1 step learning_rate·l1/n = 3e\+39 is too large"):
+        train(net, data, epochs=1, batch_size=5, learning_rate=1e3, l1=9e37)
+    with pytest.raises(ValueError, match=r"l2/n = 3.33333e\+39 is too large.*lower l2"):
+        train(net, data, epochs=1, batch_size=5, learning_rate=1e-40, l2=1e41)
+
+
+def test_a_negative_weight_decay_factor_is_refused_before_training():
+    # n = 50, η = 3, λ = 1e5: 1 − ηλ/n = 1 − 3·100000/50 = −5999, which would flip every weight's sign.
+    X, y = _problem(50)
+    net = Network([4, 3, 2], rng=0)
+    message = r"weight-decay factor 1 − learning_rate·l2/n = 1 − 3·100000/50 = -5999 is negative"
+    with pytest.raises(ValueError, match=message):
+        train(net, (X, y), epochs=1, batch_size=10, learning_rate=3, l2=1e5)
+    with pytest.raises(ValueError, match="learning_rate·l2 ≤ n = 50"):
+        train(net, (X, y), epochs=1, batch_size=10, learning_rate=3, l2=16.7, momentum=0.5)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_weight_decay_factor_of_zero_is_allowed(backend):
+    # ηλ/n = 3·2/6 = 1 exactly: the decay zeroes W, so one full-batch step leaves W = −η ∂C/∂W,
+    # with the gradient taken at the initial weights; biases are not decayed: b − η ∂C/∂b.
+    X, y = _problem(6)
+    net = Network([4, 3, 2], dtype="float64", rng=0)
+    grad_w, grad_b = net.backprop(X, y)
+    expected_w = [-3 * g for g in grad_w]
+    expected_b = [b - 3 * g for b, g in zip(net.biases, grad_b, strict=True)]
+    train(net, (X, y), epochs=1, batch_size=6, learning_rate=3, l2=2, backend=backend, rng=0)
+    for got, expected in zip(net.weights + net.biases, expected_w + expected_b, strict=True):
+        np.testing.assert_allclose(got, expected, rtol=1e-12, atol=1e-15)
 
 
 def test_bad_data_is_refused():
@@ -442,6 +521,16 @@ def test_early_stopping_after_n_epochs_without_improvement():
     assert history.epochs == 4
     assert history.stopped == "early stopping: no improvement in 3 epochs"
     assert len(set(history.training_accuracy)) == 1
+
+
+def test_stop_reasons_say_1_epoch_in_the_singular():
+    net = Network([4, 3, 2], dtype="float64", rng=0)
+    problem = _frozen_problem()
+    history = train(net, problem.pop("training_data"), epochs=50, early_stopping=1, **problem)
+    assert (history.epochs, history.stopped) == (2, "early stopping: no improvement in 1 epoch")
+    problem = _frozen_problem()
+    history = train(net, problem.pop("training_data"), epochs=1, **problem)
+    assert history.stopped == "completed 1 epoch"
 
 
 def test_learning_rate_schedule_halves_and_stops_at_one_128th():

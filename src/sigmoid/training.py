@@ -27,6 +27,7 @@ from __future__ import annotations
 import contextlib
 import json
 import math
+import numbers
 import signal
 import threading
 import time
@@ -122,12 +123,11 @@ class Hyperparameters:
     learning_rate_schedule: int | None = None
 
     def __post_init__(self) -> None:
-        _require(isinstance(self.epochs, int) and self.epochs >= 1, "epochs must be >= 1", self.epochs)
-        _require(
-            isinstance(self.batch_size, int) and self.batch_size >= 1,
-            "batch_size must be >= 1",
-            self.batch_size,
-        )
+        for name in ("epochs", "batch_size", "early_stopping", "learning_rate_schedule"):
+            optional = name in ("early_stopping", "learning_rate_schedule")
+            object.__setattr__(self, name, _integer(name, getattr(self, name), optional=optional))
+        for name in ("learning_rate", "l2", "l1", "momentum"):
+            object.__setattr__(self, name, _real(name, getattr(self, name)))
         _require(
             math.isfinite(self.learning_rate) and self.learning_rate > 0,
             "learning_rate must be a finite number > 0",
@@ -137,13 +137,56 @@ class Hyperparameters:
             value = getattr(self, name)
             _require(math.isfinite(value) and value >= 0, f"{name} must be >= 0", value)
         _require(0 <= self.momentum < 1, "momentum must be in [0, 1)", self.momentum)
-        for name in ("early_stopping", "learning_rate_schedule"):
-            value = getattr(self, name)
-            _require(
-                value is None or (isinstance(value, int) and value >= 1),
-                f"{name} must be >= 1",
-                value,
+
+    def check_step_sizes(self, dtype: np.dtype, n: int) -> None:
+        r"""Refuse steps that a network of ``dtype`` trained on n examples cannot take.
+
+        The engines hold η, :math:`λ_2/n`, :math:`λ_1/n` and :math:`ηλ_1/n` in the weights' dtype,
+        so each must be finite there (float32 ends at about 3.4e38). And each step multiplies the
+        weights by the weight-decay factor :math:`1 − ηλ_2/n`: below 0 it flips the sign of every
+        weight at every step (the decay alone overshoots w = 0), so :math:`ηλ_2/n ≤ 1` is required,
+        with or without momentum.
+        """
+        eta, largest = self.learning_rate, float(np.finfo(dtype).max)
+        with np.errstate(over="ignore"):
+            rates = {
+                "learning_rate": (eta, "learning_rate"),
+                "l2/n": (self.l2 / n, "l2"),
+                "l1/n": (self.l1 / n, "l1"),
+                "the L1 step learning_rate·l1/n": (eta * self.l1 / n, "learning_rate or l1"),
+            }
+        for what, (value, lower) in rates.items():
+            if value > largest:
+                raise ValueError(
+                    f"{what} = {value:g} is too large for a {dtype.name} network (the largest "
+                    f"{dtype.name} is {largest:g}); lower {lower}"
+                )
+        decay = eta * self.l2 / n
+        if decay > 1:
+            raise ValueError(
+                f"the weight-decay factor 1 − learning_rate·l2/n = 1 − {eta:g}·{self.l2:g}/{n} = "
+                f"{1 - decay:g} is negative: every step would flip the sign of every weight; "
+                f"lower l2 or learning_rate so that learning_rate·l2 ≤ n = {n}"
             )
+
+
+def _integer(name: str, value, *, optional: bool = False) -> int | None:
+    """``value`` as an int >= 1: any integer (``numpy.int64`` too) but not a bool or a float."""
+    if value is None and optional:
+        return None
+    integral = isinstance(value, numbers.Integral) and not isinstance(value, (bool, np.bool_))
+    if not integral:
+        kind = "an integer >= 1 or None" if optional else "an integer >= 1"
+        raise ValueError(f"{name} must be {kind}, got {value!r} ({type(value).__name__})")
+    _require(value >= 1, f"{name} must be >= 1", int(value))
+    return int(value)
+
+
+def _real(name: str, value) -> float:
+    """``value`` as a float: any real number (``numpy.float32`` too) but not a bool or a string."""
+    if not isinstance(value, numbers.Real) or isinstance(value, (bool, np.bool_)):
+        raise ValueError(f"{name} must be a real number, got {value!r} ({type(value).__name__})")
+    return float(value)
 
 
 def _require(ok: bool, message: str, value) -> None:
@@ -204,16 +247,10 @@ def train(
     and ``on_epoch_end(epoch, history)``.
     """
     settings = Hyperparameters(
-        epochs,
-        batch_size,
-        float(learning_rate),
-        float(l2),
-        float(l1),
-        float(momentum),
-        early_stopping,
-        learning_rate_schedule,
+        epochs, batch_size, learning_rate, l2, l1, momentum, early_stopping, learning_rate_schedule
     )
     X, Y = _training_arrays(network, training_data, "training_data")
+    settings.check_step_sizes(network.dtype, len(X))
     evaluation = None
     if evaluation_data is not None:
         evaluation = _training_arrays(network, evaluation_data, "evaluation_data")
@@ -261,8 +298,13 @@ def train(
                 history.stopped = reason
                 break
     if not history.stopped:
-        history.stopped = f"completed {history.epochs} epochs"
+        history.stopped = f"completed {_epochs(history.epochs)}"
     return history
+
+
+def _epochs(count: int) -> str:
+    """``"1 epoch"``, ``"2 epochs"``."""
+    return f"{count} epoch" if count == 1 else f"{count} epochs"
 
 
 def _training_arrays(network: Network, data, name: str) -> tuple[np.ndarray, np.ndarray]:
@@ -339,7 +381,7 @@ class _Tracker:
             return eta, ""
         self.since_best += 1
         if settings.early_stopping is not None and self.since_best >= settings.early_stopping:
-            return eta, f"early stopping: no improvement in {settings.early_stopping} epochs"
+            return eta, f"early stopping: no improvement in {_epochs(settings.early_stopping)}"
         if settings.learning_rate_schedule is not None and self.since_best >= settings.learning_rate_schedule:
             eta /= 2
             self.since_best = 0

@@ -379,3 +379,48 @@ def test_hidden_weights_as_images():
     np.testing.assert_array_equal(images[1].ravel(), net.weights[0][:, 1])
     with pytest.raises(ValueError, match="6 inputs cannot be drawn as 28x28"):
         net.hidden_weights_as_images()
+
+
+def test_evaluate_by_hand_at_every_chunk_size():
+    # Identity output [1, 1], w = 2, b = 0.5, quadratic cost: outputs 2.5, −1.5, 0.5 against 2, 0, 1:
+    # C = mean(½·0.25, ½·2.25, ½·0.25) = 2.75/6. A single output is a binary classifier (label 1 where
+    # the output exceeds 0.5): predicted 1, 0, 0 against 1, 0, 1 -> accuracy 2/3.
+    net = Network([1, 1], output_activation="identity", dtype="float64", rng=0)
+    net.weights[0][...] = 2.0
+    net.biases[0][...] = 0.5
+    X, y = [[1.0], [-1.0], [0.0]], [[2.0], [0.0], [1.0]]
+    for chunk_size in (1, 2, 3, np.int64(4), 10**9):
+        cost, accuracy = net.evaluate(X, y, chunk_size=chunk_size)
+        assert cost == pytest.approx(2.75 / 6, rel=1e-15)
+        assert accuracy == pytest.approx(2 / 3, rel=1e-15)
+
+
+@pytest.mark.parametrize("chunk_size", [0, -1, 2.0, True, None])
+def test_evaluate_refuses_a_chunk_size_that_is_not_a_positive_integer(chunk_size):
+    net = Network([2, 2], rng=0)
+    with pytest.raises(ValueError, match=rf"chunk_size must be an integer >= 1, got {chunk_size!r}"):
+        net.evaluate(np.zeros((3, 2)), [0, 1, 0], chunk_size=chunk_size)
+
+
+@pytest.mark.parametrize("epsilon", [0, -1e-6, float("nan"), float("inf"), True])
+def test_gradient_check_refuses_a_bad_epsilon(epsilon):
+    net = Network([2, 2], dtype="float64", rng=0)
+    with pytest.raises(ValueError, match=rf"epsilon must be a finite number > 0, got {epsilon!r}"):
+        net.check_gradient(np.zeros((3, 2)), [0, 1, 0], epsilon=epsilon)
+
+
+@pytest.mark.parametrize(
+    ("name", "value"), [("l2", float("nan")), ("l2", -1), ("l1", float("inf")), ("l1", -0.5)]
+)
+def test_regularisation_strengths_must_be_finite_and_not_negative(name, value):
+    net = Network([1, 1], output_activation="identity", dtype="float64", rng=0)
+    message = rf"{name} must be a finite number >= 0, got {value!r}"
+    with pytest.raises(ValueError, match=message):
+        net.total_cost([[1.0]], [[1.0]], **{name: value})
+    with pytest.raises(ValueError, match=message):
+        net.regularization_cost(2, **{name: value})
+    if name == "l2":
+        with pytest.raises(ValueError, match=message):
+            net.check_gradient([[1.0]], [[1.0]], l2=value)
+    with pytest.raises(ValueError, match="n must be an integer >= 1, got 0"):
+        net.regularization_cost(0, l2=1.0)

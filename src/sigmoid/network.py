@@ -21,6 +21,8 @@ leaves the gradient unchanged.
 
 from __future__ import annotations
 
+import math
+import numbers
 from collections.abc import Sequence
 
 import numpy as np
@@ -49,6 +51,23 @@ def check_dtype(dtype) -> np.dtype:
     if checked is None or checked.name not in DTYPES:
         raise ValueError(f"dtype must be one of {', '.join(DTYPES)}, got {dtype!r}")
     return checked
+
+
+def _check_count(name: str, value) -> int:
+    """``value`` as an int >= 1 (any integer, not a bool)."""
+    if not isinstance(value, numbers.Integral) or isinstance(value, (bool, np.bool_)) or value < 1:
+        raise ValueError(f"{name} must be an integer >= 1, got {value!r}")
+    return int(value)
+
+
+def _check_real(name: str, value, *, positive: bool = False) -> float:
+    """``value`` as a finite float, >= 0 (or > 0 when ``positive``)."""
+    bound = "> 0" if positive else ">= 0"
+    if isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_)):
+        number = float(value)
+        if math.isfinite(number) and (number > 0 or (number == 0 and not positive)):
+            return number
+    raise ValueError(f"{name} must be a finite number {bound}, got {value!r}")
 
 
 def _check_sizes(sizes: Sequence[int]) -> list[int]:
@@ -250,14 +269,20 @@ class Network:
 
         .. math:: C = \frac1n \sum_x C_x + \frac{λ_2}{2n} \sum_w w^2 + \frac{λ_1}{n} \sum_w |w|
 
-        over all weights (not biases), with n the number of examples given.
+        over all weights (not biases), with n the number of examples given; λ₂, λ₁ ≥ 0.
         """
+        l2, l1 = _check_real("l2", l2), _check_real("l1", l1)
         cost, _ = self.evaluate(X, y)
         n = self.as_batch(X)[0].shape[0]
         return cost + self.regularization_cost(n, l2=l2, l1=l1)
 
     def regularization_cost(self, n: int, *, l2: float = 0.0, l1: float = 0.0) -> float:
-        """½·λ₂/n·Σw² + λ₁/n·Σ|w| over all weight matrices, computed in float64."""
+        """½·λ₂/n·Σw² + λ₁/n·Σ|w| over all weight matrices, computed in float64.
+
+        ``n`` (the number of examples) must be an integer >= 1, λ₂ and λ₁ finite numbers >= 0.
+        """
+        n = _check_count("n", n)
+        l2, l1 = _check_real("l2", l2), _check_real("l1", l1)
         total = 0.0
         for w in self.weights:
             if l2:
@@ -267,7 +292,10 @@ class Network:
         return total
 
     def evaluate(self, X, y, *, chunk_size: int = 2_000) -> tuple[float, float]:
-        """Mean cost (without regularisation) and accuracy over ``(X, y)``, in one pass by chunks."""
+        """Mean cost (without regularisation) and accuracy over ``(X, y)``, in one pass by chunks.
+
+        ``chunk_size`` (an integer >= 1) examples go through the network at a time.
+        """
         batch, _ = self.as_batch(X)
         if batch.shape[0] == 0:
             raise ValueError("cannot evaluate on an empty set of examples")
@@ -275,6 +303,7 @@ class Network:
 
     def evaluate_checked(self, batch: np.ndarray, targets: np.ndarray, *, chunk_size: int = 2_000):
         """:meth:`evaluate` for inputs already checked by :meth:`as_batch` and :meth:`as_targets`."""
+        chunk_size = _check_count("chunk_size", chunk_size)
         n = batch.shape[0]
         cost_sum, correct = 0.0, 0
         for start in range(0, n, chunk_size):
@@ -318,7 +347,9 @@ class Network:
         :math:`∂C/∂θ ≈ (C(θ + ε) − C(θ − ε)) / 2ε`, with C the mean cost over ``(X, Y)`` plus
         ½·λ/n·Σw². Returns :math:`‖g_{bp} − g_{num}‖ / (‖g_{bp}‖ + ‖g_{num}‖)`; below about 1e-7
         the two agree to the precision of the differences. Meant for small networks.
+        ``epsilon`` must be a finite number > 0 and ``l2`` a finite number >= 0.
         """
+        epsilon, l2 = _check_real("epsilon", epsilon, positive=True), _check_real("l2", l2)
         net = self.copy()
         net.dtype = np.dtype(np.float64)
         net.weights = [w.astype(np.float64) for w in self.weights]

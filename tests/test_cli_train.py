@@ -328,8 +328,40 @@ def test_ctrl_c_stops_saves_the_model_and_exits_130(tmp_path, capsys, monkeypatc
     assert not list(tmp_path.glob("*.part"))  # nothing half-written left behind
 
 
+def test_ctrl_c_at_the_end_of_an_epoch_still_draws_the_figures(tmp_path, capsys, monkeypatch):
+    class PressedDuringEpoch1(training._StopFlag):
+        """Ctrl-C as if pressed after the last check of epoch 1: it ends at the end of that epoch."""
+
+        checks = 0
+
+        @property
+        def requested(self) -> bool:
+            return self.checks > 0
+
+        @requested.setter
+        def requested(self, value: bool) -> None:
+            pass
+
+    real_epoch_line = cli_train.epoch_line
+
+    def epoch_line(*args):
+        PressedDuringEpoch1.checks += 1
+        return real_epoch_line(*args)
+
+    monkeypatch.setattr(training, "_StopFlag", PressedDuringEpoch1)
+    monkeypatch.setattr(cli_train, "epoch_line", epoch_line)
+    figures, model = tmp_path / "figures", tmp_path / "m.npz"
+    argv = ("--hidden", "4", "--epochs", "3", "--no-progress", "-o", str(model), "--plot", str(figures))
+    status, out, err = run(capsys, "train", *argv)
+    assert (status, err) == (130, "sigmoid: interrupted\n")
+    assert re.search(r"^test accuracy at the end of epoch 1: \d+\.\d\d% \(best ", out, re.M), out
+    assert "training stopped: interrupted at the end of epoch 1" in out
+    assert sorted(p.name for p in figures.iterdir()) == ["history.png", "mistakes.png", "weights.png"]
+    assert io.load_history(model).epochs == 1
+
+
 def test_a_diverging_run_keeps_the_last_finite_model_and_exits_1(tmp_path, capsys):
-    # η = 10⁶ with weight decay: each step multiplies the weights by (1 − ηλ/n) = −4999: overflow.
+    # η = 10⁶ on linear neurons: each step multiplies the error by about 1 − η·|x|²/m ≈ −10⁸.
     model = tmp_path / "m.npz"
     status, out, err = run(
         capsys,
@@ -340,8 +372,10 @@ def test_a_diverging_run_keeps_the_last_finite_model_and_exits_1(tmp_path, capsy
         "3",
         "--eta",
         "1e6",
-        "--l2",
-        "1",
+        "--hidden-activation",
+        "identity",
+        "--output-activation",
+        "identity",
         "--no-progress",
         "-o",
         str(model),
@@ -376,6 +410,70 @@ def test_bad_train_options_are_one_line_errors(argv, words, tmp_path, monkeypatc
     status, out, err = run(capsys, "train", "--epochs", "1", "--no-progress", *argv)
     assert_one_line_error(status, err, *words)
     assert not list(tmp_path.glob("*.npz"))
+
+
+@pytest.mark.parametrize(
+    ("argv", "words"),
+    [
+        (["-o", "model.txt"], ["'-o'", ".npz", "model.txt"]),
+        (["-o", "m.npz", "--history", "m.npz"], ["m.npz would overwrite the model file"]),
+        (["--seed", "-1"], ["--seed", "-1"]),
+        (["--backend", "compiled", "--momentum", "0.5"], ["--backend", "momentum"]),
+        (["--backend", "compiled", "--hidden", "5", "5"], ["--backend", "one hidden layer"]),
+        (["--schedule", "2", "--early-stopping", "0"], ["--early-stopping"]),
+    ],
+)
+def test_bad_combinations_are_usage_errors_before_mnist_is_loaded(argv, words, capsys, fake_mnist, tmp_path):
+    (tmp_path / "m.npz").write_bytes(b"untouched")
+    status, out, err = run(
+        capsys, "train", "--no-progress", *[str(tmp_path / a) if a.endswith(".npz") else a for a in argv]
+    )
+    assert_one_line_error(status, err, *words)
+    assert status == 2 and out == "" and fake_mnist[1] == []
+    assert (tmp_path / "m.npz").read_bytes() == b"untouched"
+
+
+def test_early_stopping_and_the_schedule_say_why_training_ended(tmp_path, capsys):
+    # η = 1e-9 learns nothing: epoch 1 sets the best accuracy and no later epoch beats it, so from
+    # epoch 2 on each epoch halves η (--schedule 1); epoch k ≥ 3 runs at 1e-9 / 2^(k - 2), and the
+    # run stops when η reaches 1/128 of its start, after epoch 8.
+    argv = (
+        "--epochs",
+        "30",
+        "--eta",
+        "1e-9",
+        "--schedule",
+        "1",
+        "--no-progress",
+        "-o",
+        str(tmp_path / "m.npz"),
+    )
+    status, out, err = run(capsys, "train", *argv)
+    assert status == 0
+    lines = out.splitlines()
+    assert all("η" not in line for line in lines[1:3]), lines
+    assert ", η = 5e-10 [" in lines[3] and ", η = 1.5625e-11 [" in lines[8], lines
+    assert "final test accuracy" in out and "after 8 epochs" in out
+    assert re.search(r"^training stopped: .*1/128", out, re.M), out
+
+
+def test_a_closed_standard_output_loses_no_model(tmp_path, capsys, monkeypatch):
+    class ClosedPipe:
+        """What ``sigmoid train | head -1`` writes into once head has exited."""
+
+        def write(self, text):
+            raise BrokenPipeError(32, "Broken pipe")
+
+        def flush(self):
+            pass
+
+    monkeypatch.setattr("sys.stdout", ClosedPipe())
+    model = tmp_path / "m.npz"
+    status = main(["train", "--hidden", "4", "--epochs", "2", "--no-progress", "-o", str(model)])
+    err = capsys.readouterr().err
+    assert status == 0
+    assert err == "sigmoid: cannot write to standard output (Broken pipe); going on without it\n"
+    assert io.load_history(model).epochs == 2
 
 
 def test_a_bad_combination_is_refused_before_mnist_is_loaded(capsys, fake_mnist):
@@ -481,9 +579,10 @@ def test_predict_errors_are_one_line(tmp_path, capsys, block_reader):
     picture = digit_picture(tmp_path / "d.png", slice(2, 14), slice(2, 14))
     status, _, err = run(capsys, "predict", str(text), str(picture))
     assert_one_line_error(status, err, "not a sigmoid model file")
-    odd = io.save(Network([30, 10], rng=0), tmp_path / "odd.npz")
-    status, _, err = run(capsys, "predict", str(odd), str(picture))
-    assert_one_line_error(status, err, "30 inputs", "not a square image")
+    for sizes in ([30, 10], [784, 2], [4, 10]):  # 4 inputs would be a 2x2 picture: not MNIST either
+        odd = io.save(Network(sizes, rng=0), tmp_path / "odd.npz")
+        status, _, err = run(capsys, "predict", str(odd), str(picture))
+        assert_one_line_error(status, err, f"{sizes[0]} inputs to {sizes[1]} outputs", "MNIST needs 784")
     status, _, err = run(capsys, "predict", str(block_reader))
     assert_one_line_error(status, err, "IMAGE")
 
@@ -523,6 +622,17 @@ def test_an_output_that_cannot_be_written_is_refused_before_training(capsys, fak
     status, _, err = run(capsys, "train", "--plot", str(blocker / "sub" / "plots"))
     assert_one_line_error(status, err, "cannot write figures")
     assert fake_mnist[1] == []
+
+
+def test_predict_answers_the_readable_pictures_and_names_each_other_one(tmp_path, capsys, block_reader):
+    three = digit_picture(tmp_path / "three.png", slice(2, 14), slice(2, 14))
+    blank = tmp_path / "blank.png"
+    Image.new("L", (40, 40), 255).save(blank)
+    eight = digit_picture(tmp_path / "eight.png", slice(14, 26), slice(14, 26))
+    status, out, err = run(capsys, "predict", str(block_reader), str(three), str(blank), str(eight))
+    assert_one_line_error(status, err, "sigmoid predict: error: no digit in", "blank.png")
+    assert status == 1
+    assert [line.split("   ")[0] for line in out.splitlines()] == [f"{three}: 3", f"{eight}: 8"]
 
 
 def test_a_blank_picture_holds_no_digit(capsys, tmp_path):

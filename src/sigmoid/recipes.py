@@ -116,7 +116,7 @@ class Recipe:
             f"init {self.init}",
             f"η = {self.learning_rate:g}",
             f"mini-batch {self.batch_size}",
-            f"{self.epochs} epochs",
+            f"{self.epochs} epoch{'s' if self.epochs != 1 else ''}",
         ]
         for label, value in (("λ (L2)", self.l2), ("L1", self.l1), ("momentum", self.momentum)):
             if value:

@@ -47,7 +47,8 @@ _register_subcommands()
 def main(argv: list[str] | None = None) -> int:
     """Run ``sigmoid`` with ``argv`` (default ``sys.argv[1:]``) and return the exit status."""
     try:
-        cli.main(args=argv, prog_name="sigmoid", standalone_mode=False)
+        # A command that raises click.exceptions.Exit(status) gets ``status`` back from click here.
+        status = cli.main(args=argv, prog_name="sigmoid", standalone_mode=False)
     except click.exceptions.Exit as done:
         return done.exit_code
     except click.UsageError as error:
@@ -61,7 +62,11 @@ def main(argv: list[str] | None = None) -> int:
     except (SigmoidError, click.ClickException, OSError, ValueError) as error:
         click.echo(f"{_command_path(argv)}: error: {_one_line(error)}", err=True)
         return EXIT_FAILURE
-    return 0
+    except MemoryError as error:
+        reason = f" ({_one_line(error)})" if str(error) else ""
+        click.echo(f"{_command_path(argv)}: error: not enough memory{reason}", err=True)
+        return EXIT_FAILURE
+    return status if isinstance(status, int) else 0
 
 
 def _command_path(argv: list[str] | None) -> str:

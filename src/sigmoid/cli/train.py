@@ -13,15 +13,18 @@ Ctrl-C stops training after the current mini-batch; the model is still saved and
 from __future__ import annotations
 
 import math
+import os
 import re
 import sys
 import time
 from pathlib import Path
+from typing import NamedTuple
 
 import click
 import numpy as np
 
 from sigmoid import recipes
+from sigmoid.cli import EXIT_FAILURE
 from sigmoid.errors import ModelFileError, TrainingDiverged
 from sigmoid.training import Hyperparameters
 
@@ -94,8 +97,9 @@ def run_recipe(
 class EpochReporter:
     """Training callbacks: a tqdm bar per epoch on stderr, then one line per epoch on stdout."""
 
-    def __init__(self, epochs: int, evaluate_on: str, n_evaluation: int, *, progress: bool | None):
+    def __init__(self, epochs: int, evaluate_on: str, n_evaluation: int, *, progress: bool | None, out=None):
         self.epochs, self.evaluate_on, self.n_evaluation = epochs, evaluate_on, n_evaluation
+        self.out = out or _Stdout()
         self.disable = None if progress else True  # None: tqdm shows the bar only on a terminal
         self.bar = None
 
@@ -118,10 +122,8 @@ class EpochReporter:
             self.bar.update(n_examples - self.bar.n)
 
     def on_epoch_end(self, epoch: int, history) -> None:
-        from tqdm import tqdm
-
         self.close()
-        tqdm.write(epoch_line(epoch, self.epochs, history, self.evaluate_on, self.n_evaluation))
+        self.out.say(epoch_line(epoch, self.epochs, history, self.evaluate_on, self.n_evaluation))
 
     def close(self) -> None:
         if self.bar is not None:
@@ -130,13 +132,56 @@ class EpochReporter:
 
 
 def epoch_line(epoch: int, epochs: int, history, evaluate_on: str, n: int) -> str:
-    """``epoch  3/30: test accuracy 93.41% (9341/10000), cost 0.0512 [1.2 s]``."""
+    """``epoch  3/30: test accuracy 93.41% (9341/10000), cost 0.0512 [1.2 s]``.
+
+    The cost is the one training minimises, so with L2 it includes the term λ/(2n)·Σw² (and says
+    so); a learning rate halved by the schedule is shown in the line of the first epoch it ran.
+    """
     accuracy = history.evaluation_accuracy[-1]
+    penalty = " (with the L2 term)" if history.settings.get("l2") else ""
+    rates = history.learning_rate
+    halved = f", η = {rates[-1]:g}" if len(rates) > 1 and rates[-1] != rates[-2] else ""
     return (
         f"epoch {epoch + 1:>{len(str(epochs))}}/{epochs}: {evaluate_on} accuracy {accuracy:.2%} "
-        f"({round(accuracy * n)}/{n}), cost {history.evaluation_cost[-1]:.4f} "
+        f"({round(accuracy * n)}/{n}), cost{penalty} {history.evaluation_cost[-1]:.4f}{halved} "
         f"[{history.seconds[-1]:.1f} s]"
     )
+
+
+class _Stdout:
+    """Standard output that may go away (``sigmoid train | head``) or fill up (a full disk).
+
+    Training must still end and save the model: the first failed write is reported once on stderr,
+    later lines are dropped, and the file descriptor is pointed at the null device so that Python's
+    own flush at exit fails no more.
+    """
+
+    def __init__(self) -> None:
+        self.lost = False
+
+    def say(self, text: str) -> None:
+        if self.lost:
+            return
+        try:
+            click.echo(text)
+            sys.stdout.flush()
+        except OSError as error:
+            self.lost = True
+            _point_stdout_at_null()
+            click.echo(
+                f"sigmoid: cannot write to standard output ({error.strerror or error}); going on without it",
+                err=True,
+            )
+
+
+def _point_stdout_at_null() -> None:
+    try:
+        descriptor = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):  # not a real file (a test's capture)
+        return
+    null = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(null, descriptor)
+    os.close(null)
 
 
 def best_epoch(history) -> tuple[int, float]:
@@ -232,7 +277,7 @@ def _sizes(ctx: click.Context, param: click.Parameter, value: str | None) -> tup
 @click.option("--dtype", type=click.Choice(("float32", "float64")))
 @click.option(
     "--seed",
-    type=int,
+    type=click.IntRange(min=0),
     default=0,
     show_default=True,
     help="seed of the initial weights and the shuffling: the same seed gives the same model",
@@ -305,32 +350,38 @@ def train_command(
     reports 95.42% at its best epoch). MNIST is fetched into the cache on first use. Ctrl-C stops
     after the current mini-batch and still saves the model (exit status 130).
     """
-    recipe = build_recipe(recipe_name, hidden=hidden, sizes=sizes, **overrides)
+    recipe = build_recipe(recipe_name, hidden=hidden, sizes=sizes, backend=backend, **overrides)
     if output is None:  # a run with changed settings never replaces the recipe's own model
         changed = recipe != recipes.get(recipe_name)
         output = Path(f"sigmoid-{recipe.name}{'-custom' if changed else ''}.npz")
     _check_writable(output, history_path, plot_dir)
-    click.echo(f"sigmoid train: {recipe.describe()}, seed {seed}, backend {backend}")
+    out = _Stdout()
+    out.say(f"sigmoid train: {recipe.describe()}, seed {seed}, backend {backend}")
     data, scale = load_data(data_dir)
     needed = {"training", recipe.evaluate_on} | ({"test"} if plot_dir is not None else set())
     # Dropping the split not needed frees 8 MB towards the 300 MiB budget of a default run.
     data = data._replace(**{name: None for name in data._fields if name not in needed})
     n_evaluation = len(getattr(data, recipe.evaluate_on)[1])
-    reporter = EpochReporter(recipe.epochs, recipe.evaluate_on, n_evaluation, progress=not no_progress)
+    reporter = EpochReporter(
+        recipe.epochs, recipe.evaluate_on, n_evaluation, progress=not no_progress, out=out
+    )
     started = time.perf_counter()
     try:
         network, history = run_recipe(recipe, data, scale, seed=seed, backend=backend, callbacks=[reporter])
     finally:
         reporter.close()
     elapsed = time.perf_counter() - started
-    _finish(recipe, network, history, output, history_path, plot_dir, data, scale, elapsed)
+    _finish(recipe, network, history, Outputs(output, history_path, plot_dir), data, scale, elapsed, out)
 
 
-def build_recipe(recipe_name: str, *, hidden=None, sizes=None, **overrides) -> recipes.Recipe:
+def build_recipe(
+    recipe_name: str, *, hidden=None, sizes=None, backend: str = "auto", **overrides
+) -> recipes.Recipe:
     """The recipe ``recipe_name`` with the command line's overrides (None: keep the recipe's).
 
     The network it describes is built once here, so that a bad combination (such as the
-    log-likelihood cost on sigmoid outputs) is refused before MNIST is loaded.
+    log-likelihood cost on sigmoid outputs, or momentum on the compiled backend) is refused before
+    MNIST is loaded.
     """
     from sigmoid.network import Network
 
@@ -346,65 +397,123 @@ def build_recipe(recipe_name: str, *, hidden=None, sizes=None, **overrides) -> r
             param_hint="'--sizes'",
         )
     recipe = recipe.replace(sizes=sizes, **overrides)
-    Network(recipe.sizes, **recipe.network_options(), rng=0)
+    network = Network(recipe.sizes, **recipe.network_options(), rng=0)
     try:
-        Hyperparameters(**{k: v for k, v in recipe.training_options().items()})
+        settings = Hyperparameters(**{k: v for k, v in recipe.training_options().items()})
     except ValueError as error:
-        raise click.UsageError(str(error)) from None
+        raise click.UsageError(_option_names(str(error))) from None
+    if backend == "compiled":
+        from sigmoid import _kernels
+
+        reason = _kernels.unsupported(network, settings)
+        if reason:
+            message = f"the compiled engine cannot run this: {reason}"
+            raise click.BadParameter(message, param_hint="'--backend'")
     return recipe
+
+
+#: The options of ``sigmoid train`` that set each :class:`Hyperparameters` field.
+_OPTIONS = {
+    "learning_rate": "--learning-rate",
+    "batch_size": "--batch-size",
+    "learning_rate_schedule": "--schedule",
+    "early_stopping": "--early-stopping",
+    "momentum": "--momentum",
+    "epochs": "--epochs",
+    "l2": "--l2",
+    "l1": "--l1",
+}
+
+
+def _option_names(message: str) -> str:
+    """A :class:`Hyperparameters` message with its field names spelled as the options that set them."""
+    return re.sub(r"\b(" + "|".join(_OPTIONS) + r")\b", lambda m: _OPTIONS[m.group(1)], message)
+
+
+class Outputs(NamedTuple):
+    """Where ``sigmoid train`` writes: the model, and optionally the history and the figures."""
+
+    model: Path
+    history: Path | None = None
+    plots: Path | None = None
 
 
 def _check_writable(output: Path, history_path: Path | None, plot_dir: Path | None) -> None:
     """Refuse before training, not after it, to write where no file can go (checked by trying)."""
     from sigmoid import io
 
+    if output.suffix != ".npz":
+        raise click.BadParameter(f"a model file ends in .npz, got {str(output)!r}", param_hint="'-o'")
     io.check_writable(output, "the model")
     if history_path is not None:
+        if _same_file(history_path, output):
+            raise click.UsageError(f"--history {history_path} would overwrite the model file {output}")
         io.check_writable(history_path, "the history")
     if plot_dir is not None:
         folder = plot_dir if plot_dir.is_dir() else plot_dir.parent
         if not folder.is_dir():
             raise ModelFileError(f"cannot write figures to {plot_dir}: folder {folder} does not exist")
-        io.check_writable(folder / "history.png", "figures")
+        try:
+            io.check_writable(folder / "history.png", "figures")
+        except ModelFileError as error:
+            reason = str(error).rpartition(": ")[2]
+            raise ModelFileError(f"cannot write figures to {plot_dir}: {reason}") from None
 
 
-def _finish(
-    recipe, network, history, output: Path, history_path, plot_dir, data, scale, elapsed: float
-) -> None:
-    """Report how training ended, save the model (and history, figures); exit 130 or 1 if it must."""
+def _same_file(a: Path, b: Path) -> bool:
+    return os.path.realpath(a) == os.path.realpath(b)
+
+
+def _finish(recipe, network, history, outputs: Outputs, data, scale, elapsed: float, out: _Stdout) -> None:
+    """Report how training ended, save the model (and history, figures); exit 130 or 1 if it must.
+
+    An interrupted run still gets its figures (of the model it saves); a diverged one does not.
+    """
     from sigmoid import io
 
     if history.epochs:
-        epoch, best = best_epoch(history)
-        epochs = f"{history.epochs} epoch{'s' if history.epochs != 1 else ''}"
-        click.echo(
-            f"final {recipe.evaluate_on} accuracy: {history.evaluation_accuracy[-1]:.2%} after "
-            f"{epochs} (best {best:.2%} in epoch {epoch}); {elapsed:.1f} s"
-        )
+        out.say(_accuracy_line(recipe, history, elapsed))
+        _, best = best_epoch(history)
         if best <= CHANCE_LEVEL:
             click.echo(
                 f"warning: the network did not learn (at best {best:.2%}, about chance for 10 digits); "
                 f"the learning rate {recipe.learning_rate:g} may be too large or too small",
                 err=True,
             )
-    if history.interrupted:
-        click.echo(f"training stopped: {history.stopped}")
-    io.save(network, output, history=history)
+    if history.interrupted or (history.epochs < recipe.epochs and not history.diverged):
+        out.say(f"training stopped: {history.stopped}")
+    io.save(network, outputs.model, history=history)
     kept = " (the last finite weights)" if history.diverged else ""
-    click.echo(f"model saved to {output}{kept}")
-    if history_path is not None:
-        history.save(history_path)
-        click.echo(f"history saved to {history_path}")
+    out.say(f"model saved to {outputs.model}{kept}")
+    if outputs.history is not None:
+        history.save(outputs.history)
+        out.say(f"history saved to {outputs.history}")
     if history.diverged:
         raise TrainingDiverged(history.stopped)
-    if history.interrupted:
-        raise click.Abort()  # sigmoid.cli.main reports "interrupted" and returns EXIT_INTERRUPTED (130)
-    if plot_dir is not None:
+    if outputs.plots is not None and history.epochs:
         from sigmoid.plotting import plot_training_report
 
         X, y = split(data, scale, "test")
-        for path in plot_training_report(network, history, (X.to_float(recipe.dtype), y), plot_dir):
-            click.echo(f"figure saved to {path}")
+        for path in plot_training_report(network, history, (X.to_float(recipe.dtype), y), outputs.plots):
+            out.say(f"figure saved to {path}")
+    if history.interrupted:
+        raise click.Abort()  # sigmoid.cli.main reports "interrupted" and returns EXIT_INTERRUPTED (130)
+
+
+def _accuracy_line(recipe, history, elapsed: float) -> str:
+    """``final test accuracy: 95.06% after 30 epochs (best 95.32% in epoch 23); 3.1 s``.
+
+    After Ctrl-C the saved model may have trained past the last evaluation, so the line names the
+    epoch it was measured at instead of calling it final.
+    """
+    epoch, best = best_epoch(history)
+    accuracy = history.evaluation_accuracy[-1]
+    if history.interrupted:
+        when = f"{recipe.evaluate_on} accuracy at the end of epoch {history.epochs}: {accuracy:.2%}"
+    else:
+        epochs = f"{history.epochs} epoch{'s' if history.epochs != 1 else ''}"
+        when = f"final {recipe.evaluate_on} accuracy: {accuracy:.2%} after {epochs}"
+    return f"{when} (best {best:.2%} in epoch {epoch}); {elapsed:.1f} s"
 
 
 def _log(message: str) -> None:
@@ -458,23 +567,28 @@ def predict_command(model: Path, images: tuple[Path, ...]) -> None:
     """Print the digit a saved model sees in each picture (PNG, JPEG...) and its 10 outputs.
 
     Each picture is made greyscale, inverted if it is dark ink on a light background (MNIST's
-    digits are light on black), fitted into 28x28 pixels and scaled to [0, 1].
+    digits are light on black), fitted into 28x28 pixels and scaled to [0, 1]. A picture that
+    cannot be read gets an error line on stderr and the others are still answered (exit status 1).
     """
     from sigmoid import io
+    from sigmoid.errors import SigmoidError
     from sigmoid.images import read_digit
 
     network = io.load(model)
-    side = math.isqrt(network.n_inputs)
-    if side * side != network.n_inputs:
-        raise ModelFileError(
-            f"{model} takes {network.n_inputs} inputs, not a square image; cannot feed it a picture"
-        )
-    pixels = np.stack([read_digit(path, side=side) for path in images])
-    outputs = network.feedforward(pixels)
-    for path, activations in zip(images, outputs, strict=True):
-        digit = int(np.argmax(activations))
+    _require_mnist_shape(network, model)
+    failed = False
+    for path in images:
+        try:
+            pixels = read_digit(path, side=math.isqrt(PIXELS))
+        except (SigmoidError, OSError) as error:
+            click.echo(f"sigmoid predict: error: {' '.join(str(error).split())}", err=True)
+            failed = True
+            continue
+        activations = network.feedforward(pixels)
         listed = " ".join(f"{k}:{value:.3f}" for k, value in enumerate(activations))
-        click.echo(f"{path}: {digit}   outputs {listed}")
+        click.echo(f"{path}: {int(np.argmax(activations))}   outputs {listed}")
+    if failed:
+        raise click.exceptions.Exit(EXIT_FAILURE)
 
 
 COMMANDS = [train_command, evaluate_command, predict_command]

@@ -367,3 +367,47 @@ def test_module_docstring_states_the_formula_with_its_signs():
     doc = activations.__doc__ + sigmoid.__doc__
     assert r"\frac{1}{1 + e^{-z}}" in doc and r"\exp(-\sum_j w_j x_j - b)" in doc
     assert r"\sigma(z) \to 0` as :math:`z \to -\infty" in doc
+
+
+@pytest.mark.parametrize("dtype", [np.float16, np.float32, np.float64])
+@pytest.mark.parametrize(
+    ("z", "expected"),
+    [
+        # The limits: the +inf entries share the mass evenly, −inf entries get none; a row of −inf
+        # only counts as equal entries (as softmax([c, c]) for any c).
+        ([np.inf, 0.0], [1.0, 0.0]),
+        ([0.0, np.inf], [0.0, 1.0]),
+        ([np.inf, np.inf, 0.0], [0.5, 0.5, 0.0]),
+        ([np.inf, -np.inf, np.inf, 5.0], [0.5, 0.0, 0.5, 0.0]),
+        ([-np.inf, 0.0], [0.0, 1.0]),
+        ([-np.inf, 0.0, 0.0], [0.0, 0.5, 0.5]),
+        ([-np.inf, -np.inf], [0.5, 0.5]),
+        ([-np.inf, -np.inf, -np.inf, -np.inf], [0.25, 0.25, 0.25, 0.25]),
+        ([np.inf], [1.0]),
+        ([-np.inf], [1.0]),
+    ],
+)
+def test_softmax_of_infinite_entries_is_the_limit(z, expected, dtype):
+    z = np.array(z, dtype=dtype)
+    with warnings.catch_warnings(), np.errstate(all="raise"):
+        warnings.simplefilter("error")
+        got, got_log = softmax(z), log_softmax(z)
+    assert got.dtype == got_log.dtype == dtype
+    np.testing.assert_array_equal(got, np.array(expected, dtype=dtype))
+    # log of the limit: −ln k for k entries sharing the mass, −inf where softmax is 0.
+    with np.errstate(divide="ignore"):
+        np.testing.assert_array_equal(got_log, np.log(np.array(expected)).astype(dtype))
+
+
+def test_softmax_of_infinite_entries_row_by_row():
+    # Each row is treated on its own: an infinite row does not disturb its finite neighbour, and a
+    # row holding NaN stays NaN even beside +inf.
+    z = np.array([[np.inf, 0.0], [0.0, np.log(3.0)], [np.nan, np.inf], [-np.inf, -np.inf]])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        got, got_log = softmax(z), log_softmax(z)
+    np.testing.assert_allclose(got[[0, 1, 3]], [[1.0, 0.0], [0.25, 0.75], [0.5, 0.5]], rtol=1e-15)
+    np.testing.assert_allclose(got_log[1], [np.log(0.25), np.log(0.75)], rtol=1e-15)
+    assert got_log[0].tolist() == [0.0, -np.inf]
+    assert got_log[3].tolist() == [-np.log(2.0)] * 2
+    assert np.isnan(got[2]).all() and np.isnan(got_log[2]).all()

@@ -17,7 +17,7 @@ output layer paired with the log-likelihood cost, whose output error is :math:`\
 Dtype rules, shared by every function here: float16, float32 and float64 arrays give the same dtype
 back; integer and bool inputs (and Python numbers) are promoted to float64 *before* anything else
 (``-z`` of a uint8 wraps around); complex, object and string inputs raise :class:`TypeError`. No
-finite input raises a floating-point warning, and NaN in gives NaN out.
+input, finite or infinite, raises a floating-point warning, and NaN in gives NaN out.
 """
 
 from __future__ import annotations
@@ -189,8 +189,16 @@ def _shifted_last_axis(z: np.ndarray, function: str) -> np.ndarray:
         raise ValueError(f"{function} needs at least one value along the last axis, got shape {z.shape}")
     # Subtracting the row maximum leaves the result unchanged and keeps every exp() ≤ 1. A row
     # spanning more than the largest float (say [1e308, -1e308]) gives −inf, whose exp() is 0.
+    top = z.max(axis=-1, keepdims=True)
+    infinite = np.isinf(top)
     with np.errstate(over="ignore"):
-        return z - z.max(axis=-1, keepdims=True)
+        shifted = z - np.where(infinite, 0, top)
+    if infinite.any():
+        # inf − inf is NaN, so a row whose maximum is ±inf takes the limit instead: its entries equal
+        # to the maximum become 0 (exp 1, shared evenly) and the others −inf (exp 0). A row of +inf
+        # and finite values tends to the +inf entries; a row of −inf only is treated as equal entries.
+        shifted = np.where(infinite, np.where(z == top, 0.0, -np.inf), shifted).astype(z.dtype, copy=False)
+    return shifted
 
 
 def _softmax64(z: np.ndarray) -> np.ndarray:
@@ -209,6 +217,11 @@ def softmax(z: object) -> np.ndarray:
     Stable for any finite input: the row maximum is subtracted first, so no exp() overflows; each
     row sums to 1 within rounding. float16/float32 rows are computed in float64 and rounded once.
     A row containing NaN gives a row of NaN. ``z`` must have at least one dimension.
+
+    Infinities give the limit, without a warning: the k entries of a row equal to +inf share the
+    whole mass (``softmax([inf, 0]) == [1, 0]``, ``softmax([inf, inf, 0]) == [0.5, 0.5, 0]``), a
+    −inf entry gets 0 (``softmax([-inf, 0]) == [0, 1]``), and a row of −inf only, whose limit
+    depends on how its entries approach −inf, is taken as k equal entries: 1/k each.
     """
     return _in_float64(_softmax64, as_float_array(z))
 
@@ -218,6 +231,8 @@ def log_softmax(z: object) -> np.ndarray:
 
     Exact where softmax would round to 0 (``log_softmax([1000, 0]) == [0, -1000]``). A value below
     the dtype's most negative float (a row spanning more than the float range) is −inf, silently.
+    Infinities give the log of :func:`softmax`'s limit: −ln k for each of k +inf entries and −inf for
+    the others (``log_softmax([inf, 0]) == [0, -inf]``), −ln k throughout a row of k −inf entries.
     """
     with np.errstate(over="ignore"):
         return _in_float64(_log_softmax64, as_float_array(z))

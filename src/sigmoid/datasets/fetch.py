@@ -233,6 +233,7 @@ def fetch_sources(folder: Path, *, sources: Sequence[Source] | None = None, log:
     kind = cached_kind(folder)
     if kind is not None:
         return kind
+    _require_writable(folder)
     tried: list[str] = []
     start = time.monotonic()
     for source in SOURCES if sources is None else sources:
@@ -251,6 +252,20 @@ def fetch_sources(folder: Path, *, sources: Sequence[Source] | None = None, log:
     raise DataError(
         "could not get MNIST. Tried: " + "; ".join(tried) + ". " + advice[:1].upper() + advice[1:] + "."
     )  # not .capitalize(): keeps paths
+
+
+def _require_writable(folder: Path) -> None:
+    """Refuse at once, before any download, a folder the files could not be written into."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as error:
+        problem = "it is a file, not a folder" if folder.is_file() else _reason(error)
+        raise DataError(
+            f"cannot store MNIST in {folder}: {problem}; point --data-dir or ${ENV_VAR} at a "
+            "folder you can write"
+        ) from None
 
 
 def manual_instructions(folder: Path) -> str:

@@ -188,3 +188,20 @@ def test_registry():
         costs.get("hinge")
     with pytest.raises(ValueError, match="unknown cost"):
         costs.get(None)
+
+
+def test_costs_of_infinite_z_are_the_limits():
+    # σ(+inf) = 1 and σ(−inf) = 0: an output that agrees with its target costs 0 (its other term has
+    # weight 0, and 0·ln 0 counts 0), one that contradicts it costs +inf; no inf·0 = NaN, no warning.
+    z = np.array([[np.inf, -np.inf, np.inf, 2.0]])
+    y = np.array([[1.0, 0.0, 0.0, 1.0]])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        np.testing.assert_array_equal(costs.cross_entropy_from_z(z[:, :2], y[:, :2]), [0.0])
+        assert costs.cross_entropy_from_z(z[:, 2:], y[:, 2:]) == [np.inf]
+        # softmax([inf, 0, 5]) → [1, 0, 0]: −ln 1 = 0 for label 0, +inf for label 2; a row of
+        # [inf, inf, 0] gives each +inf entry 1/2: −ln(1/2) = ln 2 for label 1.
+        likelihood = costs.get("log-likelihood")
+        zs = np.array([[np.inf, 0.0, 5.0], [np.inf, np.inf, 0.0]])
+        assert likelihood.value(None, np.eye(3)[[0, 1]], zs) == pytest.approx(np.log(2.0) / 2, rel=1e-15)
+        assert likelihood.value(None, np.eye(3)[[2]], zs[:1]) == np.inf

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import special
 
-from sigmoid.activations import Activation
+from sigmoid.activations import Activation, log_softmax
 
 
 def cross_entropy_from_z(z, y):
@@ -33,11 +33,22 @@ def cross_entropy_from_z(z, y):
 
     with softplus(t) = ln(1 + e^t). Written this way it stays finite (and exact) for saturated
     outputs, where σ(z) rounds to 0 or 1 and the form with logarithms of ``a`` gives inf or NaN.
+    An infinite z costs the limit: 0 where it agrees with its target (z = +inf, y = 1), +inf where
+    it contradicts it; a term whose weight y or 1 − y is 0 counts 0, as 0·ln 0 does below.
     """
     z = np.asarray(z)
     y = np.asarray(y, dtype=z.dtype if np.issubdtype(z.dtype, np.floating) else np.float64)
-    per_output = y * np.logaddexp(0, -z) + (1 - y) * np.logaddexp(0, z)
+    with np.errstate(invalid="ignore"):  # logaddexp warns on NaN, which gives NaN anyway
+        softplus_minus, softplus_plus = np.logaddexp(0, -z), np.logaddexp(0, z)
+    per_output = _times(y, softplus_minus) + _times(1 - y, softplus_plus)
     return per_output.sum(axis=-1)
+
+
+def _times(weight: np.ndarray, value: np.ndarray) -> np.ndarray:
+    """weight·value, with 0·inf taken as 0: a term of weight 0 is absent (as in ``xlogy(0, 0)``)."""
+    with np.errstate(invalid="ignore"):
+        product = weight * value
+    return np.where(weight == 0, 0, product)
 
 
 def cross_entropy(a, y):
@@ -115,9 +126,8 @@ class LogLikelihoodCost(Cost):
     name: str = "log-likelihood"
 
     def value(self, a, y, z=None) -> float:
-        if z is not None:
-            log_a = z - special.logsumexp(z, axis=-1, keepdims=True)
-            return float(-np.mean(np.sum(y * log_a, axis=-1)))
+        if z is not None:  # ln softmax(z), exact where softmax(z) rounds to 0, and the limit for infinite z
+            return float(-np.mean(np.sum(_times(y, log_softmax(z)), axis=-1)))
         return float(-np.mean(np.sum(special.xlogy(y, a), axis=-1)))
 
     def delta(self, z, a, y, activation):

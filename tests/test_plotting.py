@@ -340,6 +340,17 @@ def test_load_history_from_json_and_from_a_model_file(tmp_path):
     (tmp_path / "junk.json").write_text("[1, 2]")
     with pytest.raises(SigmoidError):
         plotting.load_history(tmp_path / "junk.json")
+    with pytest.raises(SigmoidError, match="no history or model file at '.*missing.json'"):
+        plotting.load_history(tmp_path / "missing.json")
+    with pytest.raises(SigmoidError, match="is a folder, not a history or model file"):
+        plotting.load_history(tmp_path)
+
+
+def test_a_history_edited_to_hold_nan_is_refused_not_drawn_empty():
+    edited = three_epochs().to_dict()
+    edited["evaluation_accuracy"] = [0.9, float("nan"), 0.95]
+    with pytest.raises(ValueError, match="'evaluation_accuracy' holds NaN or infinite values"):
+        plotting.plot_history(edited)
 
 
 # ------------------------------------------------------------------ weights, mistakes, confusion

@@ -735,6 +735,8 @@ def _series(data: Mapping[str, Any], key: str) -> np.ndarray:
         raise ValueError(message) from error
     if array.ndim != 1:
         raise ValueError(f"history field {key!r} must be a list of numbers, got {values!r}")
+    if not np.isfinite(array).all():  # training records only finite epochs: this was edited
+        raise ValueError(f"history field {key!r} holds NaN or infinite values")
     return array
 
 
@@ -833,7 +835,11 @@ def load_history(path: str | os.PathLike[str]) -> dict[str, Any]:
     from sigmoid.training import History
 
     path = Path(path)
-    with open(path, "rb") as stream:  # a missing file is an OSError with its name
+    if not path.exists():
+        raise SigmoidError(f"no history or model file at {str(path)!r}")
+    if path.is_dir():
+        raise SigmoidError(f"{str(path)!r} is a folder, not a history or model file")
+    with open(path, "rb") as stream:
         head = stream.read(4)
     if head.startswith(b"PK"):  # .npz (a zip): a model file saved by sigmoid.io.save
         history = io.load_history(path)

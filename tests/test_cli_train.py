@@ -397,6 +397,7 @@ def test_a_diverging_run_keeps_the_last_finite_model_and_exits_1(tmp_path, capsy
         (["--recipe", "ch2"], ["--recipe", "ch2"]),
         (["--hidden", "0"], ["--hidden", "positive"]),
         (["--hidden", "x"], ["--hidden", "'x'"]),
+        (["--hidden"], ["sigmoid train: error:", "'--hidden' requires an argument"]),
         (["--hidden", "5", "--sizes", "784", "5", "10"], ["--hidden", "--sizes"]),
         (["--sizes", "100", "10"], ["--sizes", "784", "100 10"]),
         (["--cost", "hinge"], ["--cost", "hinge"]),

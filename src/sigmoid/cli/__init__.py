@@ -53,7 +53,7 @@ def main(argv: list[str] | None = None) -> int:
         return done.exit_code
     except click.UsageError as error:
         message = error.format_message()
-        where = f"{error.ctx.command_path}: " if error.ctx is not None else "sigmoid: "
+        where = f"{error.ctx.command_path if error.ctx is not None else _command_path(argv)}: "
         click.echo(f"{where}error: {message}", err=True)
         return EXIT_USAGE
     except click.Abort:

@@ -152,6 +152,21 @@ def test_scaled_needs_a_positive_finite_c(c):
         SigmoidNeuron([1.0], 0.0).scaled(c)
 
 
+def test_scaled_names_c_when_c_times_a_weight_or_the_bias_overflows():
+    # 1e308·2 = 2e308 exceeds the largest float (1.798e308); 1e308·1 does not. With the weights
+    # in range, 1e308·2 on the bias overflows instead. No overflow warning (warnings are errors here).
+    with pytest.raises(
+        ValueError, match=r"c·w overflows at index 1 for c = 1e\+308: 1e\+308·2.0 is too large"
+    ):
+        SigmoidNeuron([1, 2], 1).scaled(1e308)
+    with pytest.raises(ValueError, match=r"c·b overflows for c = 1e\+308: 1e\+308·-2.0 is too large"):
+        Perceptron([1.0, -1.0], -2.0).scaled(1e308)
+    # Just in range: c·w = 1e308 and c·b = −1e308 exactly as float64 products.
+    scaled = Perceptron([1.0, 0.5], -1.0).scaled(1e308)
+    np.testing.assert_array_equal(scaled.weights, [1e308, 5e307])
+    assert scaled.bias == -1e308
+
+
 def test_weights_cannot_be_changed_in_place():
     neuron = SigmoidNeuron([1.0, 2.0], 0.0)
     with pytest.raises(ValueError, match="read-only"):
@@ -295,3 +310,19 @@ def test_docstring_formula_has_the_right_signs():
 
     assert r"\sigma(z) = 1/(1 + \exp(-\sum_j w_j x_j - b))" in module.__doc__
     assert r"tends to 0 as" in module.__doc__ and r"z \to -\infty` and to 1" in module.__doc__
+
+
+def test_the_perceptron_rule_names_the_learning_rate_when_it_overflows():
+    # AND with η = 1e308, by hand. Epoch 1: only (1, 1) is wrong -> w = [1e308, 1e308], b = 1e308.
+    # Epoch 2: (0, 0) -> b = 0; (0, 1) -> w = [1e308, 0], b = −1e308; (1, 0): z = 0, right;
+    # (1, 1): z = 0, wrong -> w_0 = 1e308 + 1e308, too large for a float.
+    X, y = [[0, 0], [0, 1], [1, 0], [1, 1]], [0, 0, 0, 1]
+    with pytest.raises(
+        ValueError, match=r"overflows in epoch 2: w \+ η\(y − ŷ\)x .* η = 1e\+308 is too large"
+    ):
+        learn_perceptron(X, y, learning_rate=1e308)
+    # Inputs 1e200, η = 1e100: epoch 1 ends with w = [1e300, 1e300]; in epoch 2, z = 1e200·1e300 overflows.
+    with pytest.raises(
+        ValueError, match=r"overflows in epoch 2: z = w·x \+ b with learning_rate η = 1e\+100"
+    ):
+        learn_perceptron(np.array(X) * 1e200, y, learning_rate=1e100)

@@ -227,11 +227,28 @@ class Neuron:
         return OutputChange(self.predicted_change(x, dw, db), self.actual_change(x, dw, db))
 
     def scaled(self, c: float) -> Neuron:
-        """A copy with every weight and the bias multiplied by ``c > 0`` (the sign of z is kept)."""
+        """A copy with every weight and the bias multiplied by ``c > 0`` (the sign of z is kept).
+
+        A product c·w or c·b too large for a float is a ``ValueError`` naming c.
+        """
         c = _check_number("c", c)
         if c <= 0:
             raise ValueError(f"c must be > 0, got {c}")
-        return self._replaced(self._weights * c, self._bias * c)
+        with np.errstate(over="ignore"):
+            weights = self._weights * c
+        bad = np.flatnonzero(~np.isfinite(weights))
+        if bad.size:
+            j = int(bad[0])
+            raise ValueError(
+                f"the scaled weight c·w overflows at index {j} for c = {c!r}: "
+                f"{c!r}·{float(self._weights[j])!r} is too large for a float"
+            )
+        bias = self._bias * c
+        if not math.isfinite(bias):
+            raise ValueError(
+                f"the scaled bias c·b overflows for c = {c!r}: {c!r}·{self._bias!r} is too large for a float"
+            )
+        return self._replaced(weights, bias)
 
     def _replaced(self, weights: np.ndarray, bias: float) -> Neuron:
         new = copy.copy(self)
@@ -287,7 +304,8 @@ def learn_perceptron(
     passes (``converged=False``): the rule converges when a line (hyperplane) separates the two
     classes, as for AND, OR and NAND, and never for XOR.
 
-    ``X`` is ``(n_samples, n_inputs)``, ``y`` is ``(n_samples,)`` of 0s and 1s.
+    ``X`` is ``(n_samples, n_inputs)``, ``y`` is ``(n_samples,)`` of 0s and 1s. A z, weight or
+    bias too large for a float is a ``ValueError`` naming the learning rate, not a warning.
     """
     X = as_float_array(X).astype(np.float64)
     if X.ndim != 2 or X.shape[0] == 0 or X.shape[1] == 0:
@@ -307,14 +325,17 @@ def learn_perceptron(
     weights = np.zeros(X.shape[1])
     bias = 0.0
     mistakes: list[int] = []
-    for _ in range(int(max_epochs)):
+    for epoch in range(1, int(max_epochs) + 1):
         wrong = 0
         for x, target in zip(X, targets, strict=True):
-            error = target - (1.0 if x @ weights + bias > 0 else 0.0)
+            error = target - (1.0 if _perceptron_z(x, weights, bias, learning_rate, epoch) > 0 else 0.0)
             if error:
-                weights += learning_rate * error * x
+                with np.errstate(over="ignore"):
+                    weights += learning_rate * error * x
                 bias += learning_rate * error
                 wrong += 1
+                if not (np.isfinite(weights).all() and math.isfinite(bias)):
+                    _perceptron_overflow("w + η(y − ŷ)x or b + η(y − ŷ)", learning_rate, epoch)
         mistakes.append(wrong)
         if wrong == 0:
             break
@@ -323,4 +344,20 @@ def learn_perceptron(
         converged=mistakes[-1] == 0,
         epochs=len(mistakes),
         mistakes=mistakes,
+    )
+
+
+def _perceptron_z(x: np.ndarray, weights: np.ndarray, bias: float, learning_rate: float, epoch: int) -> float:
+    """z = w·x + b for the perceptron rule; an overflow is an error naming the learning rate."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        z = float(x @ weights) + bias
+    if not math.isfinite(z):
+        _perceptron_overflow("z = w·x + b", learning_rate, epoch)
+    return z
+
+
+def _perceptron_overflow(what: str, learning_rate: float, epoch: int) -> None:
+    raise ValueError(
+        f"the perceptron rule overflows in epoch {epoch}: {what} with learning_rate η = "
+        f"{learning_rate!r} is too large for a float; lower learning_rate or scale X"
     )

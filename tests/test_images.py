@@ -109,3 +109,29 @@ def test_missing_file_folder_and_non_image_are_data_errors(tmp_path):
     truncated.write_bytes((tmp_path / "whole.png").read_bytes()[:40])
     with pytest.raises(DataError, match="is not an image Pillow can read"):
         read_digit(truncated)
+
+
+def test_float_and_32_bit_pictures_are_mapped_onto_0_255(tmp_path):
+    # Mode F with values in [0, 1]: p·255, so 0.2 → 51 and 1.0 → 255 (0.2·255 = 51 exactly).
+    values = np.zeros((28, 28), np.float32)
+    values[5:9, 5:9], values[20, 20] = 0.2, 1.0
+    Image.fromarray(values, mode="F").save(tmp_path / "float.tiff")
+    pixels = read_digit(tmp_path / "float.tiff").reshape(28, 28)
+    assert np.allclose(pixels[5:9, 5:9], 51 / 255, rtol=0, atol=1e-7) and pixels[20, 20] == 1.0
+    # Mode I from 100 to 1100: (p − 100)·255/1000, so 300 → 51.
+    counts = np.full((28, 28), 100, np.int32)
+    counts[5:9, 5:9], counts[20, 20] = 300, 1100
+    Image.fromarray(counts, mode="I").save(tmp_path / "counts.tiff")
+    again = read_digit(tmp_path / "counts.tiff").reshape(28, 28)
+    np.testing.assert_array_equal(again, pixels)
+
+
+def test_a_picture_too_large_to_be_a_digit_is_refused(tmp_path, monkeypatch):
+    # Pillow warns above MAX_IMAGE_PIXELS and refuses above twice that: both become one DataError.
+    monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", 1000)
+    for side in (40, 50):  # 1,600 pixels (Pillow's warning), 2,500 (Pillow's error)
+        picture = save(
+            block((side, side), slice(4, 20), slice(10, 14), ink=255, paper=0), tmp_path / "big.png"
+        )
+        with pytest.raises(DataError, match="too large to be a picture of a digit"):
+            read_digit(picture)

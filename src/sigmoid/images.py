@@ -3,7 +3,9 @@
 MNIST images are 28×28 greyscale, light ink (1.0) on a dark background (0.0), the digit fitted
 into the central 20×20 box. A picture file (PNG, JPEG, anything Pillow opens) goes through:
 
-1. transparency composited over white, then greyscale (``L``, 0..255);
+1. transparency composited over white, then greyscale (``L``, 0..255); a floating-point or 32-bit
+   integer picture (modes ``F``, ``I``) is mapped linearly onto 0..255: values in [0, 1] as p·255,
+   any other range from its minimum to its maximum;
 2. inverted when the background is light: if the mean of the outermost ring of pixels is above
    mid-grey (127.5), the picture is dark-on-light (ink on paper) and becomes 255 − p;
 3. an image already of the target size is used as it is (assumed framed like MNIST); any other is
@@ -17,6 +19,7 @@ into the central 20×20 box. A picture file (PNG, JPEG, anything Pillow opens) g
 from __future__ import annotations
 
 import math
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -58,15 +61,32 @@ def _open_greyscale(path: Path) -> Image.Image:
     if path.is_dir():
         raise DataError(f"{path} is a folder, not an image file")
     try:
-        with Image.open(path) as image:
-            image.load()
-            if image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info:
-                rgba = image.convert("RGBA")
-                white = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
-                return Image.alpha_composite(white, rgba).convert("L")
-            return image.convert("L")
-    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as error:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(path) as image:
+                image.load()
+                return _greyscale(image)
+    except (Image.DecompressionBombWarning, Image.DecompressionBombError):
+        limit = Image.MAX_IMAGE_PIXELS
+        raise DataError(f"{path} is too large to be a picture of a digit (over {limit:,} pixels)") from None
+    except (UnidentifiedImageError, OSError, ValueError) as error:
         raise DataError(f"{path} is not an image Pillow can read: {_reason(error)}") from None
+
+
+def _greyscale(image: Image.Image) -> Image.Image:
+    """``image`` as 8-bit greyscale (mode ``L``), transparency over white (see step 1 above)."""
+    if image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info:
+        rgba = image.convert("RGBA")
+        white = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+        return Image.alpha_composite(white, rgba).convert("L")
+    if image.mode in ("F", "I"):
+        values = np.asarray(image, dtype=np.float64)
+        if not np.isfinite(values).all():
+            raise ValueError("the picture holds NaN or infinite values")
+        low, high = (0.0, 1.0) if values.min() >= 0 and values.max() <= 1 else (values.min(), values.max())
+        scaled = (values - low) * (255 / (high - low)) if high > low else np.zeros_like(values)
+        return Image.fromarray(np.round(scaled).astype(np.uint8))  # 2-D uint8: mode L
+    return image.convert("L")
 
 
 def _reason(error: Exception) -> str:

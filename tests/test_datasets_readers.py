@@ -6,13 +6,14 @@ import gzip
 import pickle
 import shutil
 import struct
+import tracemalloc
 import zipfile
 
 import numpy as np
 import pytest
 from casedata import FILES_DIR
 
-from sigmoid.datasets import read_idx, read_npz, read_pickle
+from sigmoid.datasets import idx, read_idx, read_npz, read_pickle
 from sigmoid.errors import DataError
 
 
@@ -131,6 +132,41 @@ def test_extra_bytes_after_payload(tmp_path):
     path = tmp_path / "x.idx"
     path.write_bytes(bytes([0, 0, 8, 1]) + struct.pack(">I", 1) + b"\x05\x06")
     with pytest.raises(DataError, match="extra bytes"):
+        read_idx(path)
+
+
+@pytest.mark.parametrize("compress", [False, True], ids=["raw", "gzip"])
+def test_a_header_claiming_more_than_the_file_holds_allocates_nothing_like_it(tmp_path, compress):
+    # 2**31 × 28 × 28 uint8 = 1_683_627_180_032 bytes (1.53 TiB) claimed, 10 present: the usual
+    # truncation error, with well under the claim allocated (none for a raw file, whose length is known;
+    # for gzip data the first block, and the gzip module's copy of it).
+    data = bytes([0, 0, 8, 3]) + struct.pack(">3I", 2**31, 28, 28) + bytes(range(10))
+    path = tmp_path / "huge.idx"
+    path.write_bytes(gzip.compress(data) if compress else data)
+    tracemalloc.start()
+    try:
+        with pytest.raises(
+            DataError, match=r"1683627180032 values of 1 byte\(s\).*only 10 bytes are present"
+        ):
+            read_idx(path)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < (4 * idx.READ_BLOCK if compress else 2**20)
+
+
+def test_gzip_data_is_read_in_growing_blocks(tmp_path, monkeypatch):
+    # With 4-byte first blocks, 37 bytes of gzip data take blocks of 4, 8, 16, 32 and then 37 bytes.
+    monkeypatch.setattr(idx, "READ_BLOCK", 4)
+    payload = bytes(range(37))
+    path = tmp_path / "x.idx.gz"
+    path.write_bytes(gzip.compress(bytes([0, 0, 8, 1]) + struct.pack(">I", 37) + payload))
+    assert read_idx(path).tolist() == list(range(37))
+    path.write_bytes(gzip.compress(bytes([0, 0, 8, 1]) + struct.pack(">I", 100) + payload))
+    with pytest.raises(DataError, match=r"the header says 100 values .* only 37 bytes are present"):
+        read_idx(path)
+    path.write_bytes(gzip.compress(bytes([0, 0, 8, 1]) + struct.pack(">I", 36) + payload))
+    with pytest.raises(DataError, match="extra bytes after the 36 bytes"):
         read_idx(path)
 
 

@@ -11,6 +11,7 @@ import contextlib
 import gzip
 import hashlib
 import os
+import stat
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
@@ -74,6 +75,20 @@ def read_exactly(stream: BinaryIO, buffer: memoryview) -> int:
             break
         filled += count
     return filled
+
+
+def bytes_left(stream: BinaryIO) -> int | None:
+    """The bytes from the position of ``stream`` to the end of its file, known without reading them:
+    for a plain regular file only; None for gzip data (the size is known once decompressed) or a pipe.
+    """
+    if isinstance(stream, gzip.GzipFile):
+        return None
+    try:
+        status = os.fstat(stream.fileno())
+        position = stream.tell()
+    except (AttributeError, OSError, ValueError):  # no file descriptor, or not seekable
+        return None
+    return status.st_size - position if stat.S_ISREG(status.st_mode) else None
 
 
 def sha256_of(path: str | os.PathLike, *, chunk: int = 1 << 20) -> str:

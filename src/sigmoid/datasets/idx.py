@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from sigmoid.datasets._files import open_data, read_exactly
+from sigmoid.datasets._files import bytes_left, open_data, read_exactly
 from sigmoid.errors import DataError
 
 IDX_TYPES: dict[int, np.dtype] = {
@@ -31,31 +31,64 @@ IDX_TYPES: dict[int, np.dtype] = {
     0x0E: np.dtype(">f8"),
 }
 
+#: The most bytes read in one go before the data has shown that it is as long as its header says.
+READ_BLOCK = 1 << 24
+
 
 def read_idx(path: str | os.PathLike) -> np.ndarray:
     """Read an IDX file (raw or gzip) into a native-endian array of the shape in its header.
 
     Raises :class:`DataError` for a bad magic number, an unknown type code, a payload shorter
-    or longer than the header says, or damaged gzip data; never returns partial data.
+    or longer than the header says, or damaged gzip data; never returns partial data. The sizes in
+    the header are not trusted with memory: a raw file's length is compared with them before any
+    allocation, and gzip data is read into a buffer that grows only as far as the data goes.
     """
     path = Path(path)
     with open_data(path) as stream:
         dtype, shape = _read_header(stream, path)
         expected = math.prod(shape) * dtype.itemsize
-        buffer = np.empty(expected, dtype=np.uint8)
-        got = read_exactly(stream, memoryview(buffer)) if expected else 0
+        left = bytes_left(stream)
+        if left is not None and left < expected:
+            raise _truncated(path, shape, dtype, left)
+        if left is not None and left > expected:
+            raise _extra_bytes(path, expected)
+        # A raw file of the right length is read in one go; gzip data in growing blocks.
+        buffer, got = _read_payload(stream, expected, READ_BLOCK if left is None else expected)
         if got < expected:
-            raise DataError(
-                f"{path}: truncated IDX data: the header says {math.prod(shape)} values of "
-                f"{dtype.itemsize} byte(s) ({expected} bytes), only {got} bytes are present"
-            )
+            raise _truncated(path, shape, dtype, got)
         if stream.read(1):
-            raise DataError(
-                f"{path}: not a valid IDX file: extra bytes after the {expected} "
-                f"bytes of data its header announces"
-            )
+            raise _extra_bytes(path, expected)
     array = buffer.view(dtype).reshape(shape)
     return array.astype(dtype.newbyteorder("="), copy=False)
+
+
+def _read_payload(stream, expected: int, first: int) -> tuple[np.ndarray, int]:
+    """Up to ``expected`` bytes of ``stream`` and how many there were, allocating at most about twice
+    what is there (or ``first`` bytes): the buffer starts at ``first`` bytes and doubles while data lasts."""
+    size = min(expected, first)
+    buffer = np.empty(size, dtype=np.uint8)
+    got = read_exactly(stream, memoryview(buffer))
+    while got == size < expected:
+        size = min(expected, 2 * size)
+        grown = np.empty(size, dtype=np.uint8)
+        grown[:got] = buffer
+        buffer = grown
+        got += read_exactly(stream, memoryview(buffer)[got:])
+    return buffer, got
+
+
+def _truncated(path: Path, shape: tuple[int, ...], dtype: np.dtype, got: int) -> DataError:
+    expected = math.prod(shape) * dtype.itemsize
+    return DataError(
+        f"{path}: truncated IDX data: the header says {math.prod(shape)} values of "
+        f"{dtype.itemsize} byte(s) ({expected} bytes), only {got} bytes are present"
+    )
+
+
+def _extra_bytes(path: Path, expected: int) -> DataError:
+    return DataError(
+        f"{path}: not a valid IDX file: extra bytes after the {expected} bytes of data its header announces"
+    )
 
 
 def _read_header(stream, path: Path) -> tuple[np.dtype, tuple[int, ...]]:

@@ -147,3 +147,8 @@ def test_describe_is_one_line_with_the_settings():
     ):
         assert part in line
     assert "λ" not in recipes.get("ch1").describe()  # unregularised: no λ shown
+
+
+def test_describe_says_1_epoch_in_the_singular():
+    assert ", 1 epoch," in recipes.get("ch1").replace(epochs=1).describe() + ","
+    assert ", 2 epochs" in recipes.get("ch1").replace(epochs=2).describe()

@@ -9,7 +9,9 @@ One step on a mini-batch of m examples out of a training set of n, learning rate
 
 where :math:`∇C_{batch} = \tfrac1m \sum_x ∇C_x` comes from backpropagation. With momentum μ = 0 the
 weight step is the book's :math:`W ← (1 − ηλ_2/n) W − \tfrac{η}{m}\sum_x ∇_W C_x` (weight decay).
-Biases are not regularised.
+Biases are not regularised. The settings are checked before the first step: integers must be
+integers (NumPy's too, bools not), η must be finite in the network's dtype, and the weight-decay factor
+:math:`1 − ηλ_2/n` must not be negative (below 0 it would flip the sign of every weight at every step).
 
 Training returns a :class:`History` of per-epoch costs and accuracies. It stops early when
 

@@ -653,3 +653,22 @@ def test_ctrl_c_stops_training_on_a_small_data_set(backend):
     )
     assert history.interrupted
     assert history.epochs <= 1
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_ctrl_c_while_the_engine_is_built_stops_after_the_first_chunk(backend, monkeypatch):
+    # The first run compiles the kernel while the engine is built: a KeyboardInterrupt raised
+    # inside Numba's compiler was lost or broke it, so the signal must only set the stop flag.
+    real = training_module.make_stepper
+
+    def built_while_ctrl_c(*args):
+        os.kill(os.getpid(), signal.SIGINT)
+        return real(*args)
+
+    monkeypatch.setattr(training_module, "make_stepper", built_while_ctrl_c)
+    rng = np.random.default_rng(0)
+    X, y = rng.normal(size=(5000, 3)), rng.integers(0, 2, size=5000)
+    net = Network([3, 4, 2], dtype="float64", rng=1)
+    history = train(net, (X, y), epochs=3, batch_size=50, learning_rate=0.5, backend=backend, rng=2)
+    assert history.interrupted and history.epochs == 0
+    assert "interrupted during epoch 1" in history.stopped

@@ -260,13 +260,14 @@ def train(
     if (early_stopping or learning_rate_schedule) and not any(m.endswith("accuracy") for m in metrics):
         raise ValueError("early stopping and the learning-rate schedule need a monitored accuracy")
     generator = as_generator(rng)
-    stepper = make_stepper(network, X, Y, settings, backend)
-
-    history = History(settings=asdict(settings) | {"backend": stepper.name, "n_train": len(X)})
-    tracker = _Tracker(settings, history)
-    eta = settings.learning_rate
     stop = _StopFlag()
+    # Installed before the engine is built: the first run compiles it (seconds), and a Ctrl-C that
+    # raised KeyboardInterrupt inside Numba's compiler would be lost or leave it half-initialised.
     with stop.installed():
+        stepper = make_stepper(network, X, Y, settings, backend)
+        history = History(settings=asdict(settings) | {"backend": stepper.name, "n_train": len(X)})
+        tracker = _Tracker(settings, history)
+        eta = settings.learning_rate
         for epoch in range(settings.epochs):
             started = time.perf_counter()
             snapshot = _parameters_copy(network, stepper)

@@ -232,6 +232,17 @@ def test_a_change_that_overflows_is_named_without_a_warning(weights, bias, dw, d
         neuron.actual_change(x, dw, db)
 
 
+def test_a_change_whose_new_z_overflows_blames_the_change_not_z():
+    # w + Δw = 1 + 1e308 and b + Δb = 1e308 are finite, but z = 2·1e308 + 1e308 is not; the
+    # neuron's own z = 1 + 1 + 0 = 2 is fine.
+    neuron = SigmoidNeuron([1.0, 1.0], 0.0)
+    assert neuron.z([1.0, 1.0]) == 2.0
+    with pytest.raises(
+        ValueError, match=r"changed neuron's z = \(w \+ Δw\)·x \+ \(b \+ Δb\) is not a finite"
+    ):
+        neuron.actual_change([1.0, 1.0], [1e308, 1e308], 1e308)
+
+
 def test_a_predicted_change_that_overflows_is_an_error():
     # z = 1e-300·1e300 = 1, ∂out/∂w = σ'(1)·1e300 ≈ 0.197e300, times Δw = 1e300: beyond 1.8e308.
     neuron = SigmoidNeuron([1e-300], 0.0)

@@ -202,7 +202,15 @@ class Neuron:
         dw, db = self._changes(dw, db)
         x = self._inputs(x)
         moved = self._replaced(*self._moved(dw, db))
-        return _scalar_or_array(moved._activation.value(moved._z(x)) - self._activation.value(self._z(x)))
+        before = self._activation.value(self._z(x))
+        with np.errstate(over="ignore", invalid="ignore"):
+            z = x @ moved._weights + moved._bias
+        if not np.isfinite(z).all():
+            raise ValueError(
+                "the changed neuron's z = (w + Δw)·x + (b + Δb) is not a finite number: "
+                "the changes Δw, Δb are too large for these inputs"
+            )
+        return _scalar_or_array(moved._activation.value(z) - before)
 
     def _moved(self, dw: np.ndarray, db: float) -> tuple[np.ndarray, float]:
         """``(w + Δw, b + Δb)``; a sum too large for a float is an error naming it."""

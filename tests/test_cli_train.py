@@ -360,6 +360,14 @@ def test_ctrl_c_at_the_end_of_an_epoch_still_draws_the_figures(tmp_path, capsys,
     assert io.load_history(model).epochs == 1
 
 
+def test_a_weight_decay_that_flips_the_weights_is_refused_in_the_options_terms(tmp_path, capsys):
+    # 1 − η·λ/n = 1 − 10⁶·1/200 (the tiny MNIST's 200 training images) = −4999 < 0.
+    argv = ("--hidden", "4", "--eta", "1e6", "--l2", "1", "--no-progress", "-o", str(tmp_path / "m.npz"))
+    status, out, err = run(capsys, "train", *argv)
+    assert_one_line_error(status, err, "1 − η·λ/n = 1 − 1e+06·1/200 = -4999", "lower --l2 or --learning-rate")
+    assert "learning_rate" not in err and not list(tmp_path.iterdir())
+
+
 def test_a_diverging_run_keeps_the_last_finite_model_and_exits_1(tmp_path, capsys):
     # η = 10⁶ on linear neurons: each step multiplies the error by about 1 − η·|x|²/m ≈ −10⁸.
     model = tmp_path / "m.npz"
@@ -479,7 +487,10 @@ def test_a_closed_standard_output_loses_no_model(tmp_path, capsys, monkeypatch):
 
 def test_a_bad_combination_is_refused_before_mnist_is_loaded(capsys, fake_mnist):
     status, out, err = run(capsys, "train", "--cost", "log-likelihood")
-    assert_one_line_error(status, err, "log-likelihood", "softmax")
+    assert_one_line_error(status, err, "log-likelihood", "softmax", "--output-activation sigmoid")
+    assert status == 2
+    status, out, err = run(capsys, "train", "--output-activation", "softmax")
+    assert_one_line_error(status, err, "use --cost log-likelihood with softmax", "here --cost quadratic")
     assert out == "" and fake_mnist[1] == []
 
 

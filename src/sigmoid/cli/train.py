@@ -368,6 +368,8 @@ def train_command(
     started = time.perf_counter()
     try:
         network, history = run_recipe(recipe, data, scale, seed=seed, backend=backend, callbacks=[reporter])
+    except ValueError as error:  # settings that only the data's size rules out (the weight decay)
+        raise ValueError(_option_names(str(error))) from None
     finally:
         reporter.close()
     elapsed = time.perf_counter() - started
@@ -397,7 +399,13 @@ def build_recipe(
             param_hint="'--sizes'",
         )
     recipe = recipe.replace(sizes=sizes, **overrides)
-    network = Network(recipe.sizes, **recipe.network_options(), rng=0)
+    try:
+        network = Network(recipe.sizes, **recipe.network_options(), rng=0)
+    except ValueError as error:  # a cost that does not fit the output layer, say
+        message = re.sub(r"cost='([\w-]+)'", r"--cost \1", str(error))
+        raise click.UsageError(
+            f"{message} (here --cost {recipe.cost}, --output-activation {recipe.output_activation})"
+        ) from None
     try:
         settings = Hyperparameters(**{k: v for k, v in recipe.training_options().items()})
     except ValueError as error:
@@ -426,7 +434,9 @@ _OPTIONS = {
 
 
 def _option_names(message: str) -> str:
-    """A :class:`Hyperparameters` message with its field names spelled as the options that set them."""
+    """A :class:`Hyperparameters` message with its field names spelled as the options that set them
+    (inside a formula, as the symbols η and λ)."""
+    message = message.replace("learning_rate·l2", "η·λ").replace("learning_rate·l1", "η·λ₁")
     return re.sub(r"\b(" + "|".join(_OPTIONS) + r")\b", lambda m: _OPTIONS[m.group(1)], message)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import warnings
 
 import numpy as np
 import pytest
@@ -424,3 +425,34 @@ def test_regularisation_strengths_must_be_finite_and_not_negative(name, value):
             net.check_gradient([[1.0]], [[1.0]], l2=value)
     with pytest.raises(ValueError, match="n must be an integer >= 1, got 0"):
         net.regularization_cost(0, l2=1.0)
+
+
+def test_outputs_that_overflow_are_an_error_not_a_warning_or_a_silent_inf():
+    # Weights 1e38 on four inputs of 1: z = 4e38 > 3.4e38, the largest float32, so a linear output
+    # layer gives inf. Every public method says so; none warns (warnings are errors here).
+    network = Network([4, 2], output_activation="identity", rng=0)
+    network.weights[0][...] = 1e38
+    X, y = np.ones((5, 4), np.float32), np.array([0, 1, 0, 1, 0])
+    calls = (
+        network.feedforward,
+        network.predict,
+        lambda X: network.evaluate(X, y),
+        lambda X: network.accuracy(X, y),
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for call in calls:
+            with pytest.raises(
+                ValueError, match=r"outputs or cost overflow float32 .*largest weight is 1e\+38"
+            ):
+                call(X)
+    # Outputs of 1e38·3 = 3e38 are finite, but the quadratic cost ½(a − y)² ≈ 4.5e76 is not.
+    network.weights[0][...] = 1e38 / 4 * 3
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert np.isfinite(network.feedforward(X)).all()
+        with pytest.raises(ValueError, match="outputs or cost overflow float32"):
+            network.evaluate(X, y)
+    # z = 2e38 is finite, and so is everything but the cost.
+    network.weights[0][...] = 5e37
+    assert np.array_equal(network.feedforward(X), np.full((5, 2), 2e38, np.float32))

@@ -238,19 +238,34 @@ class Network:
         """Output activations: a batch ``(n, n_inputs)`` → ``(n, n_outputs)``, one row → ``(n_outputs,)``."""
         batch, single = self.as_batch(X)
         outputs = self.forward(self.rows(batch, slice(None)))[1][-1]
+        if not np.isfinite(outputs).all():
+            raise ValueError(self._overflow_message())
         return outputs[0] if single else outputs
 
     def forward(self, X: np.ndarray) -> tuple[list[np.ndarray], list[np.ndarray]]:
-        """Pre-activations ``zs`` and activations (input first) for a checked 2-D batch."""
+        """Pre-activations ``zs`` and activations (input first) for a checked 2-D batch.
+
+        Weights so large that z = a·W + b overflows give inf or NaN here without a warning; the
+        public methods turn that into an error, and training into a stop that keeps the last
+        finite weights.
+        """
         a = X
         zs, activations_ = [], [a]
-        for layer, (w, b) in enumerate(zip(self.weights, self.biases, strict=True)):
-            z = a @ w
-            z += b
-            a = self.layer_activation(layer).value(z)
-            zs.append(z)
-            activations_.append(a)
+        with np.errstate(over="ignore", invalid="ignore"):
+            for layer, (w, b) in enumerate(zip(self.weights, self.biases, strict=True)):
+                z = a @ w
+                z += b
+                a = self.layer_activation(layer).value(z)
+                zs.append(z)
+                activations_.append(a)
         return zs, activations_
+
+    def _overflow_message(self) -> str:
+        largest = max(float(np.abs(w).max(initial=0)) for w in self.weights)
+        return (
+            f"the network's outputs or cost overflow {self.dtype.name} on these inputs (the largest "
+            f"weight is {largest:.3g}): they are not finite numbers"
+        )
 
     def predict(self, X) -> np.ndarray:
         """Predicted labels: the index of the largest output activation (argmax over the last axis).
@@ -299,7 +314,12 @@ class Network:
         batch, _ = self.as_batch(X)
         if batch.shape[0] == 0:
             raise ValueError("cannot evaluate on an empty set of examples")
-        return self.evaluate_checked(batch, self.as_targets(y, batch.shape[0]), chunk_size=chunk_size)
+        cost, accuracy = self.evaluate_checked(
+            batch, self.as_targets(y, batch.shape[0]), chunk_size=chunk_size
+        )
+        if not np.isfinite(cost):
+            raise ValueError(self._overflow_message())
+        return cost, accuracy
 
     def evaluate_checked(self, batch: np.ndarray, targets: np.ndarray, *, chunk_size: int = 2_000):
         """:meth:`evaluate` for inputs already checked by :meth:`as_batch` and :meth:`as_targets`."""
@@ -310,7 +330,8 @@ class Network:
             stop = min(start + chunk_size, n)
             zs, activations_ = self.forward(self.rows(batch, slice(start, stop)))
             a, t = activations_[-1], targets[start:stop]
-            cost_sum += self.cost.value(a, t, zs[-1]) * (stop - start)
+            with np.errstate(over="ignore", invalid="ignore"):  # a cost too large is inf: the caller checks
+                cost_sum += self.cost.value(a, t, zs[-1]) * (stop - start)
             correct += int(np.count_nonzero(_labels(a) == _labels(t)))
         return cost_sum / n, correct / n
 

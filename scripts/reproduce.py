@@ -49,10 +49,11 @@ NOTES = {
         'The book warns of this in a footnote to its 96.59%: reader feedback showed "quite some '
         'variation" and some runs "quite a bit worse". It is the setup, not float32 or the '
         "compiled kernel: the NumPy reference path in float64 (`--recipes ch1-100 --backend numpy "
-        "--dtype float64`) gets stuck for seeds 0 and 2 as well (87.38%, 68.46%; seed 1: 96.47%). "
-        "Runs that keep all ten outputs alive reach the book's figure: seeds 4 and 5 give 96.60% "
-        "and 96.64%, while seed 3 loses its 4s (87.34%; `--recipes ch1-100 --seeds 3 4 5`). "
-        "Chapter 3's cross-entropy "
+        "--dtype float64`) gets stuck for seeds 0 and 2 as well (87.34%, 77.33%; seed 1: 96.58%). "
+        "Runs that keep all ten outputs alive reach the book's figure: seed 5 gives 96.63%, while "
+        "seeds 3 and 4 lose two digits and one (79.21%, 86.95%; `--recipes ch1-100 --seeds 3 4 5`). "
+        "Which runs get stuck turns on rounding: these figures are from 2026-12-04, and another CPU "
+        "(other float32 sums) may lose other digits. Chapter 3's cross-entropy "
         "cost takes σ'(z) out of the output error, and `ch3-100` never gets stuck."
     ),
     255: (

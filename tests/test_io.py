@@ -343,3 +343,33 @@ def test_a_permission_error_becomes_a_clear_message(tmp_path, monkeypatch):
     with pytest.raises(ModelFileError, match=r"cannot save the model to .*model.npz: Permission denied"):
         io.save(_network(), tmp_path / "model.npz")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_replacing_a_file_keeps_its_permissions_and_a_new_one_follows_the_umask(tmp_path):
+    private = io.save(_network(), tmp_path / "private.npz")
+    private.chmod(0o600)
+    io.save(_network("float64"), private)
+    assert stat.S_IMODE(private.stat().st_mode) == 0o600
+    mask = os.umask(0o027)
+    try:
+        fresh = io.save(_network(), tmp_path / "fresh.npz")
+    finally:
+        os.umask(mask)
+    assert stat.S_IMODE(fresh.stat().st_mode) == 0o640  # 0666 less 027
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
+def test_readers_refuse_a_named_pipe_instead_of_waiting_on_it(tmp_path):
+    from sigmoid import plotting
+    from sigmoid.images import read_digit
+
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    with pytest.raises(ModelFileError, match="pipe is a named pipe, not a model file"):
+        io.load(pipe)
+    with pytest.raises(sigmoid.errors.DataError, match="is a named pipe, not an image file"):
+        read_digit(pipe)
+    with pytest.raises(sigmoid.errors.SigmoidError, match="is a named pipe, not a history or model file"):
+        plotting.load_history(pipe)
+    with pytest.raises(sigmoid.errors.SigmoidError, match="is a named pipe, not a history file"):
+        History.load(pipe)

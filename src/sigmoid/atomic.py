@@ -21,15 +21,16 @@ def atomic_write(path: str | os.PathLike) -> Iterator[BinaryIO]:
     """Open a temporary file beside ``path`` for writing; when the block ends, rename it to ``path``.
 
     The rename (:func:`os.replace`) is atomic on POSIX and Windows. On any exception, Ctrl-C
-    included, the temporary file is removed and ``path`` is left as it was. The new file gets the
-    usual permissions (0666 less the umask), not ``mkstemp``'s private 0600. The folder must exist.
+    included, the temporary file is removed and ``path`` is left as it was. A file that replaces
+    another keeps its permissions; a new one gets the usual 0666 less the umask (not ``mkstemp``'s
+    private 0600). The folder must exist.
     A symbolic link is followed (its target is replaced, the link stays); anything at ``path`` that
     is not a regular file (a folder, a device, a named pipe, a socket) is refused, not replaced.
     """
     path = replaceable_path(path)
     descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
     try:
-        os.chmod(temporary, 0o666 & ~_umask())
+        os.chmod(temporary, _mode_for(path))
         with os.fdopen(descriptor, "wb") as handle:
             yield handle
             handle.flush()
@@ -56,6 +57,25 @@ def replaceable_path(path: str | os.PathLike) -> Path:
     if not stat.S_ISREG(mode):
         raise FileExistsError(errno.EEXIST, f"{_kind(mode)} is there, not a regular file", str(path))
     return target
+
+
+def not_regular(path: str | os.PathLike) -> str:
+    """What is at ``path`` if it is neither a regular file nor missing (``"a named pipe"``...), else ``""``.
+
+    Readers check it first: opening a named pipe or a device would wait or read forever.
+    """
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return ""
+    return "" if stat.S_ISREG(mode) else _kind(mode)
+
+
+def _mode_for(path: Path) -> int:
+    try:
+        return stat.S_IMODE(path.stat().st_mode)
+    except (FileNotFoundError, NotADirectoryError):
+        return 0o666 & ~_umask()
 
 
 def _kind(mode: int) -> str:

@@ -25,6 +25,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from sigmoid.atomic import not_regular
 from sigmoid.errors import DataError
 
 #: The side of an MNIST image and of the box its digit is fitted into.
@@ -60,6 +61,9 @@ def _open_greyscale(path: Path) -> Image.Image:
         raise DataError(f"no image file at {path}")
     if path.is_dir():
         raise DataError(f"{path} is a folder, not an image file")
+    kind = not_regular(path)
+    if kind:
+        raise DataError(f"{path} is {kind}, not an image file (read pictures from regular files)")
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)

@@ -101,7 +101,13 @@ class History:
 
     @classmethod
     def load(cls, path: str | Path) -> History:
+        from sigmoid.atomic import not_regular
+
         path = Path(path)
+        if not_regular(path):
+            raise SigmoidError(
+                f"{path} is {not_regular(path)}, not a history file (read from a regular file)"
+            )
         try:
             data = json.loads(path.read_text())
         except FileNotFoundError:

@@ -485,6 +485,31 @@ def test_a_closed_standard_output_loses_no_model(tmp_path, capsys, monkeypatch):
     assert io.load_history(model).epochs == 2
 
 
+class FullDisk:
+    """A stream on a full disk, as ``sigmoid train > /dev/full 2>&1`` gets."""
+
+    def write(self, text):
+        raise OSError(28, "No space left on device")
+
+    def flush(self):
+        raise OSError(28, "No space left on device")
+
+    def isatty(self):
+        return False
+
+
+@pytest.mark.parametrize("stdout", [None, FullDisk()], ids=["closed", "full"])
+def test_losing_both_output_streams_still_saves_the_model(stdout, tmp_path, monkeypatch):
+    # None is what Python makes of a closed descriptor (`sigmoid train >&- 2>&-`). The run without a
+    # progress bar option shows one on a terminal only: here neither stream is one.
+    monkeypatch.setattr("sys.stdout", stdout)
+    monkeypatch.setattr("sys.stderr", FullDisk() if stdout else None)
+    model = tmp_path / "m.npz"
+    status = main(["train", "--hidden", "4", "--epochs", "2", "--learning-rate", "1e-9", "-o", str(model)])
+    assert status == 0  # the warning that the network did not learn was lost, not fatal
+    assert io.load_history(model).epochs == 2
+
+
 def test_a_bad_combination_is_refused_before_mnist_is_loaded(capsys, fake_mnist):
     status, out, err = run(capsys, "train", "--cost", "log-likelihood")
     assert_one_line_error(status, err, "log-likelihood", "softmax", "--output-activation sigmoid")

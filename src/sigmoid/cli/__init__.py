@@ -7,6 +7,8 @@ expected errors become one line on stderr and a non-zero return value, never a t
 
 from __future__ import annotations
 
+import contextlib
+import os
 import sys
 
 import click
@@ -45,7 +47,21 @@ _register_subcommands()
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run ``sigmoid`` with ``argv`` (default ``sys.argv[1:]``) and return the exit status."""
+    """Run ``sigmoid`` with ``argv`` (default ``sys.argv[1:]``) and return the exit status.
+
+    Standard output and error are wrapped so that losing them (``| head``, a full disk, a closed
+    descriptor) never ends a command: a training run still saves its model.
+    """
+    streams = sys.stdout, sys.stderr
+    sys.stdout = _Forgiving(sys.stdout, "standard output")
+    sys.stderr = _Forgiving(sys.stderr, "standard error")
+    try:
+        return _run(argv)
+    finally:
+        sys.stdout, sys.stderr = streams
+
+
+def _run(argv: list[str] | None) -> int:
     try:
         # A command that raises click.exceptions.Exit(status) gets ``status`` back from click here.
         status = cli.main(args=argv, prog_name="sigmoid", standalone_mode=False)
@@ -67,6 +83,51 @@ def main(argv: list[str] | None = None) -> int:
         click.echo(f"{_command_path(argv)}: error: not enough memory{reason}", err=True)
         return EXIT_FAILURE
     return status if isinstance(status, int) else 0
+
+
+class _Forgiving:
+    """A standard stream whose writes may fail without ending the command.
+
+    The first failure (a closed pipe, a full disk, a closed descriptor) is reported once on
+    standard error if that still works; later writes are dropped, and the descriptor is pointed at
+    the null device so that Python's own flush at exit fails no more.
+    """
+
+    def __init__(self, stream, name: str) -> None:
+        self.stream, self.name, self.lost = stream, name, stream is None
+
+    def write(self, text: str) -> int:
+        if not self.lost:
+            try:
+                return self.stream.write(text)
+            except (OSError, ValueError) as error:  # ValueError: the file was closed
+                self._lose(error)
+        return len(text)
+
+    def flush(self) -> None:
+        if not self.lost:
+            try:
+                self.stream.flush()
+            except (OSError, ValueError) as error:
+                self._lose(error)
+
+    def isatty(self) -> bool:
+        return not self.lost and self.stream.isatty()
+
+    def __getattr__(self, name: str):
+        if self.stream is None:
+            raise AttributeError(name)
+        return getattr(self.stream, name)
+
+    def _lose(self, error: Exception) -> None:
+        self.lost = True
+        with contextlib.suppress(AttributeError, OSError, ValueError):  # not a real file: a test's
+            null = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(null, self.stream.fileno())
+            os.close(null)
+        if self.name != "standard error":
+            reason = getattr(error, "strerror", None) or error
+            click.echo(f"sigmoid: cannot write to {self.name} ({reason}); going on without it", err=True)
 
 
 def _command_path(argv: list[str] | None) -> str:

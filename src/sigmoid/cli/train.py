@@ -97,9 +97,8 @@ def run_recipe(
 class EpochReporter:
     """Training callbacks: a tqdm bar per epoch on stderr, then one line per epoch on stdout."""
 
-    def __init__(self, epochs: int, evaluate_on: str, n_evaluation: int, *, progress: bool | None, out=None):
+    def __init__(self, epochs: int, evaluate_on: str, n_evaluation: int, *, progress: bool | None):
         self.epochs, self.evaluate_on, self.n_evaluation = epochs, evaluate_on, n_evaluation
-        self.out = out or _Stdout()
         self.disable = None if progress else True  # None: tqdm shows the bar only on a terminal
         self.bar = None
 
@@ -123,7 +122,7 @@ class EpochReporter:
 
     def on_epoch_end(self, epoch: int, history) -> None:
         self.close()
-        self.out.say(epoch_line(epoch, self.epochs, history, self.evaluate_on, self.n_evaluation))
+        click.echo(epoch_line(epoch, self.epochs, history, self.evaluate_on, self.n_evaluation))
 
     def close(self) -> None:
         if self.bar is not None:
@@ -146,42 +145,6 @@ def epoch_line(epoch: int, epochs: int, history, evaluate_on: str, n: int) -> st
         f"({round(accuracy * n)}/{n}), cost{penalty} {history.evaluation_cost[-1]:.4f}{halved} "
         f"[{history.seconds[-1]:.1f} s]"
     )
-
-
-class _Stdout:
-    """Standard output that may go away (``sigmoid train | head``) or fill up (a full disk).
-
-    Training must still end and save the model: the first failed write is reported once on stderr,
-    later lines are dropped, and the file descriptor is pointed at the null device so that Python's
-    own flush at exit fails no more.
-    """
-
-    def __init__(self) -> None:
-        self.lost = False
-
-    def say(self, text: str) -> None:
-        if self.lost:
-            return
-        try:
-            click.echo(text)
-            sys.stdout.flush()
-        except OSError as error:
-            self.lost = True
-            _point_stdout_at_null()
-            click.echo(
-                f"sigmoid: cannot write to standard output ({error.strerror or error}); going on without it",
-                err=True,
-            )
-
-
-def _point_stdout_at_null() -> None:
-    try:
-        descriptor = sys.stdout.fileno()
-    except (AttributeError, OSError, ValueError):  # not a real file (a test's capture)
-        return
-    null = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(null, descriptor)
-    os.close(null)
 
 
 def best_epoch(history) -> tuple[int, float]:
@@ -355,16 +318,13 @@ def train_command(
         changed = recipe != recipes.get(recipe_name)
         output = Path(f"sigmoid-{recipe.name}{'-custom' if changed else ''}.npz")
     _check_writable(output, history_path, plot_dir)
-    out = _Stdout()
-    out.say(f"sigmoid train: {recipe.describe()}, seed {seed}, backend {backend}")
+    click.echo(f"sigmoid train: {recipe.describe()}, seed {seed}, backend {backend}")
     data, scale = load_data(data_dir)
     needed = {"training", recipe.evaluate_on} | ({"test"} if plot_dir is not None else set())
     # Dropping the split not needed frees 8 MB towards the 300 MiB budget of a default run.
     data = data._replace(**{name: None for name in data._fields if name not in needed})
     n_evaluation = len(getattr(data, recipe.evaluate_on)[1])
-    reporter = EpochReporter(
-        recipe.epochs, recipe.evaluate_on, n_evaluation, progress=not no_progress, out=out
-    )
+    reporter = EpochReporter(recipe.epochs, recipe.evaluate_on, n_evaluation, progress=not no_progress)
     started = time.perf_counter()
     try:
         network, history = run_recipe(recipe, data, scale, seed=seed, backend=backend, callbacks=[reporter])
@@ -373,7 +333,7 @@ def train_command(
     finally:
         reporter.close()
     elapsed = time.perf_counter() - started
-    _finish(recipe, network, history, Outputs(output, history_path, plot_dir), data, scale, elapsed, out)
+    _finish(recipe, network, history, Outputs(output, history_path, plot_dir), data, scale, elapsed)
 
 
 def build_recipe(
@@ -474,7 +434,7 @@ def _same_file(a: Path, b: Path) -> bool:
     return os.path.realpath(a) == os.path.realpath(b)
 
 
-def _finish(recipe, network, history, outputs: Outputs, data, scale, elapsed: float, out: _Stdout) -> None:
+def _finish(recipe, network, history, outputs: Outputs, data, scale, elapsed: float) -> None:
     """Report how training ended, save the model (and history, figures); exit 130 or 1 if it must.
 
     An interrupted run still gets its figures (of the model it saves); a diverged one does not.
@@ -482,7 +442,7 @@ def _finish(recipe, network, history, outputs: Outputs, data, scale, elapsed: fl
     from sigmoid import io
 
     if history.epochs:
-        out.say(_accuracy_line(recipe, history, elapsed))
+        click.echo(_accuracy_line(recipe, history, elapsed))
         _, best = best_epoch(history)
         if best <= CHANCE_LEVEL:
             click.echo(
@@ -491,13 +451,13 @@ def _finish(recipe, network, history, outputs: Outputs, data, scale, elapsed: fl
                 err=True,
             )
     if history.interrupted or (history.epochs < recipe.epochs and not history.diverged):
-        out.say(f"training stopped: {history.stopped}")
+        click.echo(f"training stopped: {history.stopped}")
     io.save(network, outputs.model, history=history)
     kept = " (the last finite weights)" if history.diverged else ""
-    out.say(f"model saved to {outputs.model}{kept}")
+    click.echo(f"model saved to {outputs.model}{kept}")
     if outputs.history is not None:
         history.save(outputs.history)
-        out.say(f"history saved to {outputs.history}")
+        click.echo(f"history saved to {outputs.history}")
     if history.diverged:
         raise TrainingDiverged(history.stopped)
     if outputs.plots is not None and history.epochs:
@@ -505,7 +465,7 @@ def _finish(recipe, network, history, outputs: Outputs, data, scale, elapsed: fl
 
         X, y = split(data, scale, "test")
         for path in plot_training_report(network, history, (X.to_float(recipe.dtype), y), outputs.plots):
-            out.say(f"figure saved to {path}")
+            click.echo(f"figure saved to {path}")
     if history.interrupted:
         raise click.Abort()  # sigmoid.cli.main reports "interrupted" and returns EXIT_INTERRUPTED (130)
 

@@ -326,6 +326,14 @@ def test_ctrl_c_stops_saves_the_model_and_exits_130(tmp_path, capsys, monkeypatc
     )
     assert not np.array_equal(io.load(model).weights[1], untrained.weights[1])
     assert not list(tmp_path.glob("*.part"))  # nothing half-written left behind
+    # Run again onto the same file: a fraction of an epoch does not replace the model already there.
+    before = model.read_bytes()
+    status, out, err = run(
+        capsys, "train", "--hidden", "4", "--epochs", "3", "--no-progress", "-o", str(model)
+    )
+    assert (status, err) == (130, "sigmoid: interrupted\n")
+    assert f"nothing saved: stopped before the first epoch ended, so {model} is left as it was" in out
+    assert "model saved" not in out and model.read_bytes() == before
 
 
 def test_ctrl_c_at_the_end_of_an_epoch_still_draws_the_figures(tmp_path, capsys, monkeypatch):
@@ -440,6 +448,24 @@ def test_bad_combinations_are_usage_errors_before_mnist_is_loaded(argv, words, c
     assert_one_line_error(status, err, *words)
     assert status == 2 and out == "" and fake_mnist[1] == []
     assert (tmp_path / "m.npz").read_bytes() == b"untouched"
+
+
+def test_outputs_that_would_land_on_one_file_are_refused(tmp_path, capsys, fake_mnist):
+    figures = tmp_path / "figures"
+    figures.mkdir()
+    history = figures / "history.png"
+    status, _, err = run(
+        capsys, "train", "--plot", str(figures), "--history", str(history), "-o", str(tmp_path / "m.npz")
+    )
+    assert_one_line_error(status, err, f"--history {history} would be overwritten by the figure history.png")
+    assert status == 2 and fake_mnist[1] == []
+    (tmp_path / "afile").write_text("x")
+    for plot_dir, words in [
+        (tmp_path / "afile" / "plots", ["afile is not a folder"]),
+        (tmp_path / "missing" / "plots", ["missing does not exist"]),
+    ]:
+        status, _, err = run(capsys, "train", "--plot", str(plot_dir), "-o", str(tmp_path / "m2.npz"))
+        assert_one_line_error(status, err, f"cannot write figures to {plot_dir}", *words)
 
 
 def test_early_stopping_and_the_schedule_say_why_training_ended(tmp_path, capsys):

@@ -408,26 +408,53 @@ class Outputs(NamedTuple):
     plots: Path | None = None
 
 
+#: The figures ``sigmoid train --plot DIR`` draws into DIR.
+FIGURES = ("history.png", "weights.png", "mistakes.png")
+
+
 def _check_writable(output: Path, history_path: Path | None, plot_dir: Path | None) -> None:
-    """Refuse before training, not after it, to write where no file can go (checked by trying)."""
+    """Refuse before training, not after it, to write where no file can go (checked by trying),
+    or to write two of the outputs onto one file."""
     from sigmoid import io
 
-    if output.suffix != ".npz":
-        raise click.BadParameter(f"a model file ends in .npz, got {str(output)!r}", param_hint="'-o'")
+    if output.suffix.lower() != ".npz" or output.stem in ("", ".npz"):
+        raise click.BadParameter(
+            f"a model file's name ends in .npz (such as model.npz), got {str(output)!r}", param_hint="'-o'"
+        )
     io.check_writable(output, "the model")
     if history_path is not None:
         if _same_file(history_path, output):
             raise click.UsageError(f"--history {history_path} would overwrite the model file {output}")
         io.check_writable(history_path, "the history")
     if plot_dir is not None:
-        folder = plot_dir if plot_dir.is_dir() else plot_dir.parent
-        if not folder.is_dir():
-            raise ModelFileError(f"cannot write figures to {plot_dir}: folder {folder} does not exist")
-        try:
-            io.check_writable(folder / "history.png", "figures")
-        except ModelFileError as error:
-            reason = str(error).rpartition(": ")[2]
-            raise ModelFileError(f"cannot write figures to {plot_dir}: {reason}") from None
+        _check_plot_dir(plot_dir)
+        for name in FIGURES:
+            for option, path in (("-o", output), ("--history", history_path)):
+                if path is not None and _same_file(path, plot_dir / name):
+                    raise click.UsageError(
+                        f"{option} {path} would be overwritten by the figure {name} of --plot"
+                    )
+
+
+def _check_plot_dir(plot_dir: Path) -> None:
+    """The folder ``--plot`` draws into must be one, or be creatable in an existing folder."""
+    from sigmoid import io
+
+    if plot_dir.is_dir():
+        for name in FIGURES:
+            io.check_writable(plot_dir / name, "a figure")
+        return
+    if plot_dir.exists():
+        raise ModelFileError(f"cannot write figures to {plot_dir}: it is not a folder")
+    parent = plot_dir.parent
+    if not parent.is_dir():
+        problem = "is not a folder" if parent.exists() else "does not exist"
+        raise ModelFileError(f"cannot write figures to {plot_dir}: {parent} {problem}")
+    try:
+        io.check_writable(parent / f"{plot_dir.name}.probe", "figures")
+    except ModelFileError as error:
+        reason = str(error).rpartition(": ")[2]
+        raise ModelFileError(f"cannot create the folder {plot_dir} for the figures: {reason}") from None
 
 
 def _same_file(a: Path, b: Path) -> bool:
@@ -437,7 +464,8 @@ def _same_file(a: Path, b: Path) -> bool:
 def _finish(recipe, network, history, outputs: Outputs, data, scale, elapsed: float) -> None:
     """Report how training ended, save the model (and history, figures); exit 130 or 1 if it must.
 
-    An interrupted run still gets its figures (of the model it saves); a diverged one does not.
+    An interrupted run still gets its figures (of the model it saves); a diverged one does not. A
+    run stopped before its first epoch ended does not replace a model file that is already there.
     """
     from sigmoid import io
 
@@ -452,6 +480,10 @@ def _finish(recipe, network, history, outputs: Outputs, data, scale, elapsed: fl
             )
     if history.interrupted or (history.epochs < recipe.epochs and not history.diverged):
         click.echo(f"training stopped: {history.stopped}")
+    if history.interrupted and not history.epochs and outputs.model.exists():
+        # A fraction of one epoch is not worth the model that may be there (a trained one, say).
+        click.echo(f"nothing saved: stopped before the first epoch ended, so {outputs.model} is left as it was")
+        raise click.Abort()
     io.save(network, outputs.model, history=history)
     kept = " (the last finite weights)" if history.diverged else ""
     click.echo(f"model saved to {outputs.model}{kept}")

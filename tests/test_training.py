@@ -303,14 +303,16 @@ def test_bad_history_files(tmp_path):
         ({"learning_rate": 0}, "learning_rate must be a finite number > 0, got 0.0"),
         ({"learning_rate": float("nan")}, "learning_rate must be a finite number > 0, got nan"),
         ({"learning_rate": -1}, "learning_rate must be"),
-        ({"l2": -1}, "l2 must be >= 0, got -1.0"),
-        ({"l1": float("inf")}, "l1 must be >= 0, got inf"),
+        ({"l2": -1}, "l2 must be a finite number >= 0, got -1.0"),
+        ({"l1": float("inf")}, "l1 must be a finite number >= 0, got inf"),
         ({"momentum": 1}, r"momentum must be in \[0, 1\), got 1.0"),
         ({"early_stopping": 0}, "early_stopping must be >= 1, got 0"),
         ({"learning_rate_schedule": -2}, "learning_rate_schedule must be >= 1, got -2"),
         ({"early_stopping": True}, r"early_stopping must be an integer >= 1 or None, got True \(bool\)"),
         ({"learning_rate_schedule": 2.5}, r"learning_rate_schedule must be an integer >= 1 or None, got 2.5"),
         ({"backend": "gpu"}, "backend must be .*got 'gpu'"),
+        # float32's smallest positive value is 2^-149 ≈ 1.4e-45: 1e-300 / 2 rounds to 0 there.
+        ({"learning_rate": 1e-300}, r"learning_rate/batch_size = 5e-301 rounds to 0 in float32"),
     ],
 )
 def test_bad_settings_are_refused(settings, message):
@@ -672,3 +674,14 @@ def test_ctrl_c_while_the_engine_is_built_stops_after_the_first_chunk(backend, m
     history = train(net, (X, y), epochs=3, batch_size=50, learning_rate=0.5, backend=backend, rng=2)
     assert history.interrupted and history.epochs == 0
     assert "interrupted during epoch 1" in history.stopped
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_mini_batch_larger_than_the_data_is_the_whole_data(backend):
+    # 10**20 examples per mini-batch do not fit in an int64 (the compiled kernel's integers); with
+    # 40 examples it is one step over all 40, as batch_size=40 takes.
+    whole, huge = (Network([4, 3, 2], dtype="float64", rng=0) for _ in range(2))
+    for net, size in ((whole, 40), (huge, 10**20)):
+        train(net, _problem(40), epochs=2, batch_size=size, learning_rate=0.5, backend=backend, rng=1)
+    for got, expected in zip(huge.weights + huge.biases, whole.weights + whole.biases, strict=True):
+        np.testing.assert_array_equal(got, expected)

@@ -561,11 +561,13 @@ class CompiledStepper:
         self.W2T = np.zeros((n_out, padded), dtype)
         self.b1 = np.zeros(padded, dtype)
         self.buffers = make_buffers(m, padded, n_out, dtype)
-        self.parallel = two_threads_pay(settings.batch_size)
+        # A mini-batch larger than the data is the whole data (and may not fit in an int64).
+        self.size = m
+        self.parallel = two_threads_pay(m)
         # The work is split at the input that halves the nonzeros, on one thread as on two.
         self.scale, self.split = scale, _halving_input(rows[1], n_in)
         self.source = (*rows, split_points(rows[0], rows[1], self.split))
-        chunk_examples = max(1, CHUNK_EXAMPLES // settings.batch_size) * settings.batch_size
+        chunk_examples = max(1, CHUNK_EXAMPLES // m) * m
         self.chunk = chunk_arrays(rows, Y, chunk_examples)
         names = network.hidden_activation.name, network.output_activation.name
         self.codes = (
@@ -580,7 +582,7 @@ class CompiledStepper:
 
     def run_epoch(self, order, eta, stop, callbacks) -> bool:
         """One pass over the examples in ``order``; False if stopped by Ctrl-C."""
-        size, dtype = self.settings.batch_size, self.network.dtype.type
+        size, dtype = self.size, self.network.dtype.type
         batches = -(-len(order) // size)
         per_chunk = max(1, CHUNK_EXAMPLES // size)
         last_size = len(order) - (batches - 1) * size

@@ -143,14 +143,15 @@ class Hyperparameters:
         )
         for name in ("l2", "l1"):
             value = getattr(self, name)
-            _require(math.isfinite(value) and value >= 0, f"{name} must be >= 0", value)
+            _require(math.isfinite(value) and value >= 0, f"{name} must be a finite number >= 0", value)
         _require(0 <= self.momentum < 1, "momentum must be in [0, 1)", self.momentum)
 
     def check_step_sizes(self, dtype: np.dtype, n: int) -> None:
         r"""Refuse steps that a network of ``dtype`` trained on n examples cannot take.
 
         The engines hold η, :math:`λ_2/n`, :math:`λ_1/n` and :math:`ηλ_1/n` in the weights' dtype,
-        so each must be finite there (float32 ends at about 3.4e38). And each step multiplies the
+        so each must be finite there (float32 ends at about 3.4e38), and η/m must not round to 0
+        there (float32's smallest is about 1.4e-45). And each step multiplies the
         weights by the weight-decay factor :math:`1 − ηλ_2/n`: below 0 it flips the sign of every
         weight at every step (the decay alone overshoots w = 0), so :math:`ηλ_2/n ≤ 1` is required,
         with or without momentum.
@@ -169,6 +170,12 @@ class Hyperparameters:
                     f"{what} = {value:g} is too large for a {dtype.name} network (the largest "
                     f"{dtype.name} is {largest:g}); lower {lower}"
                 )
+        step = eta / min(self.batch_size, n)
+        if np.dtype(dtype).type(step) == 0:
+            raise ValueError(
+                f"the step learning_rate/batch_size = {step:g} rounds to 0 in {dtype.name}: the weights "
+                "would never move; raise learning_rate"
+            )
         decay = eta * self.l2 / n
         if decay > 1:
             raise ValueError(

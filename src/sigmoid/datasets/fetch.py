@@ -261,7 +261,12 @@ def _require_writable(folder: Path) -> None:
         with tempfile.TemporaryFile(dir=folder):
             pass
     except OSError as error:
-        problem = "it is a file, not a folder" if folder.is_file() else _reason(error)
+        if folder.is_file():
+            problem = "it is a file, not a folder"
+        elif folder.is_symlink() and not folder.exists():
+            problem = f"it is a symbolic link to {os.readlink(folder)}, which does not exist"
+        else:
+            problem = _reason(error)
         raise DataError(
             f"cannot store MNIST in {folder}: {problem}; point --data-dir or ${ENV_VAR} at a "
             "folder you can write"

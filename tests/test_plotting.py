@@ -340,7 +340,7 @@ def test_load_history_from_json_and_from_a_model_file(tmp_path):
     (tmp_path / "junk.json").write_text("[1, 2]")
     with pytest.raises(SigmoidError):
         plotting.load_history(tmp_path / "junk.json")
-    with pytest.raises(SigmoidError, match="no history or model file at '.*missing.json'"):
+    with pytest.raises(SigmoidError, match="no history or model file at .*missing.json"):
         plotting.load_history(tmp_path / "missing.json")
     with pytest.raises(SigmoidError, match="is a folder, not a history or model file"):
         plotting.load_history(tmp_path)

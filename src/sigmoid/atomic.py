@@ -59,16 +59,21 @@ def replaceable_path(path: str | os.PathLike) -> Path:
     return target
 
 
-def not_regular(path: str | os.PathLike) -> str:
-    """What is at ``path`` if it is neither a regular file nor missing (``"a named pipe"``...), else ``""``.
+def unreadable(path: str | os.PathLike, noun: str) -> str:
+    """Why ``path`` cannot be read as the ``noun`` ("model file"...), or ``""`` if it is a regular file.
 
     Readers check it first: opening a named pipe or a device would wait or read forever.
     """
+    article = "an" if noun[0] in "aeiou" else "a"
     try:
         mode = os.stat(path).st_mode
-    except OSError:
+    except FileNotFoundError:
+        return f"no {noun} at {path}"
+    except OSError as error:
+        return f"cannot read {path}: {error.strerror}"
+    if stat.S_ISREG(mode):
         return ""
-    return "" if stat.S_ISREG(mode) else _kind(mode)
+    return f"{path} is {_kind(mode)}, not {article} {noun}"
 
 
 def _mode_for(path: Path) -> int:

@@ -25,7 +25,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from sigmoid.atomic import not_regular
+from sigmoid.atomic import unreadable
 from sigmoid.errors import DataError
 
 #: The side of an MNIST image and of the box its digit is fitted into.
@@ -57,13 +57,9 @@ def is_dark_on_light(pixels: np.ndarray) -> bool:
 
 
 def _open_greyscale(path: Path) -> Image.Image:
-    if not path.exists():
-        raise DataError(f"no image file at {path}")
-    if path.is_dir():
-        raise DataError(f"{path} is a folder, not an image file")
-    kind = not_regular(path)
-    if kind:
-        raise DataError(f"{path} is {kind}, not an image file (read pictures from regular files)")
+    problem = unreadable(path, "image file")
+    if problem:
+        raise DataError(problem)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)

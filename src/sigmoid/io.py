@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from sigmoid.atomic import atomic_write, not_regular, replaceable_path
+from sigmoid.atomic import atomic_write, replaceable_path, unreadable
 from sigmoid.errors import ModelFileError
 from sigmoid.network import Network
 
@@ -87,13 +87,9 @@ def check_writable(path: str | Path, what: str = "the model") -> None:
 
 
 def _read_arrays(path: Path) -> dict[str, np.ndarray]:
-    if not path.exists():
-        raise ModelFileError(f"no model file at {path}")
-    if path.is_dir():
-        raise ModelFileError(f"{path} is a folder, not a model file")
-    kind = not_regular(path)
-    if kind:
-        raise ModelFileError(f"{path} is {kind}, not a model file (read models from regular files)")
+    problem = unreadable(path, "model file")
+    if problem:
+        raise ModelFileError(problem)
     try:
         # Opened here so that the file is closed even when NumPy fails to parse it.
         with open(path, "rb") as handle:

@@ -216,13 +216,13 @@ class Neuron:
         """``(w + Δw, b + Δb)``; a sum too large for a float is an error naming it."""
         with np.errstate(over="ignore", invalid="ignore"):
             weights = self._weights + dw
-        bad = np.flatnonzero(~np.isfinite(weights))
-        if bad.size:
-            j = int(bad[0])
-            raise ValueError(
+        _require_finite(
+            weights,
+            lambda j: (
                 f"the changed weight w + Δw overflows at index {j}: "
                 f"{float(self._weights[j])!r} + {float(dw[j])!r} is too large for a float"
-            )
+            ),
+        )
         bias = self._bias + db
         if not math.isfinite(bias):
             raise ValueError(
@@ -244,13 +244,13 @@ class Neuron:
             raise ValueError(f"c must be > 0, got {c}")
         with np.errstate(over="ignore"):
             weights = self._weights * c
-        bad = np.flatnonzero(~np.isfinite(weights))
-        if bad.size:
-            j = int(bad[0])
-            raise ValueError(
+        _require_finite(
+            weights,
+            lambda j: (
                 f"the scaled weight c·w overflows at index {j} for c = {c!r}: "
                 f"{c!r}·{float(self._weights[j])!r} is too large for a float"
-            )
+            ),
+        )
         bias = self._bias * c
         if not math.isfinite(bias):
             raise ValueError(
@@ -369,3 +369,10 @@ def _perceptron_overflow(what: str, learning_rate: float, epoch: int) -> None:
         f"the perceptron rule overflows in epoch {epoch}: {what} with learning_rate η = "
         f"{learning_rate!r} is too large for a float; lower learning_rate or scale X"
     )
+
+
+def _require_finite(values: np.ndarray, message) -> None:
+    """Raise ``ValueError(message(j))`` for the first index j where ``values`` is not finite."""
+    bad = np.flatnonzero(~np.isfinite(values))
+    if bad.size:
+        raise ValueError(message(int(bad[0])))

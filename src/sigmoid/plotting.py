@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from sigmoid.atomic import atomic_write, not_regular, replaceable_path
+from sigmoid.atomic import atomic_write, replaceable_path, unreadable
 from sigmoid.errors import SigmoidError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -837,13 +837,9 @@ def load_history(path: str | os.PathLike[str]) -> dict[str, Any]:
     from sigmoid.training import History
 
     path = Path(path)
-    if not path.exists():
-        raise SigmoidError(f"no history or model file at {str(path)!r}")
-    if path.is_dir():
-        raise SigmoidError(f"{str(path)!r} is a folder, not a history or model file")
-    kind = not_regular(path)
-    if kind:
-        raise SigmoidError(f"{str(path)!r} is {kind}, not a history or model file (read from a regular file)")
+    problem = unreadable(path, "history or model file")
+    if problem:
+        raise SigmoidError(problem)
     with open(path, "rb") as stream:
         head = stream.read(4)
     if head.startswith(b"PK"):  # .npz (a zip): a model file saved by sigmoid.io.save

@@ -101,17 +101,14 @@ class History:
 
     @classmethod
     def load(cls, path: str | Path) -> History:
-        from sigmoid.atomic import not_regular
+        from sigmoid.atomic import unreadable
 
         path = Path(path)
-        if not_regular(path):
-            raise SigmoidError(
-                f"{path} is {not_regular(path)}, not a history file (read from a regular file)"
-            )
+        problem = unreadable(path, "history file")
+        if problem:
+            raise SigmoidError(problem)
         try:
             data = json.loads(path.read_text())
-        except FileNotFoundError:
-            raise SigmoidError(f"no history file at {path}") from None
         except (UnicodeDecodeError, json.JSONDecodeError) as error:
             raise SigmoidError(f"{path} is not a training history (JSON): {error}") from None
         return cls.from_dict(data)

@@ -332,7 +332,8 @@ def test_ctrl_c_stops_saves_the_model_and_exits_130(tmp_path, capsys, monkeypatc
         capsys, "train", "--hidden", "4", "--epochs", "3", "--no-progress", "-o", str(model)
     )
     assert (status, err) == (130, "sigmoid: interrupted\n")
-    assert f"nothing saved: stopped before the first epoch ended, so {model} is left as it was" in out
+    assert "training stopped: interrupted during epoch 1\n" in out
+    assert f"nothing saved (no epoch was complete): {model} not replaced" in out
     assert "model saved" not in out and model.read_bytes() == before
 
 
@@ -366,6 +367,28 @@ def test_ctrl_c_at_the_end_of_an_epoch_still_draws_the_figures(tmp_path, capsys,
     assert "training stopped: interrupted at the end of epoch 1" in out
     assert sorted(p.name for p in figures.iterdir()) == ["history.png", "mistakes.png", "weights.png"]
     assert io.load_history(model).epochs == 1
+
+
+def test_a_run_that_diverges_in_epoch_1_replaces_no_existing_file(tmp_path, capsys):
+    model, history_file = tmp_path / "m.npz", tmp_path / "h.json"
+    model.write_bytes(b"a model trained before")
+    history_file.write_text("{}")
+    argv = (
+        "--hidden",
+        "4",
+        "--eta",
+        "1e6",
+        "--hidden-activation",
+        "identity",
+        "--output-activation",
+        "identity",
+    )
+    status, out, err = run(
+        capsys, "train", *argv, "--no-progress", "-o", str(model), "--history", str(history_file)
+    )
+    assert_one_line_error(status, err, "non-finite in epoch 1", "nothing saved")
+    assert f"nothing saved (no epoch was complete): {model} and {history_file} not replaced" in out
+    assert model.read_bytes() == b"a model trained before" and history_file.read_text() == "{}"
 
 
 def test_a_weight_decay_that_flips_the_weights_is_refused_in_the_options_terms(tmp_path, capsys):

@@ -7,7 +7,8 @@ MNIST would take 220 MB. :func:`run_recipe` is the whole training run without th
 with ``scripts/reproduce.py``.
 
 Ctrl-C stops training after the current mini-batch; the model is still saved and the exit status is
-130. A run whose cost becomes non-finite saves the last finite weights and exits with status 1.
+130. A run whose cost becomes non-finite saves the last finite weights and exits with status 1. Either
+way, a run that ended before its first epoch was complete replaces no model or history file.
 """
 
 from __future__ import annotations
@@ -311,7 +312,8 @@ def train_command(
     With no options: [784, 30, 10] sigmoid neurons, quadratic cost, N(0, 1) weights, η = 3.0,
     mini-batches of 10, 30 epochs, scored on the 10,000 test images after each epoch (the book
     reports 95.42% at its best epoch). MNIST is fetched into the cache on first use. Ctrl-C stops
-    after the current mini-batch and still saves the model (exit status 130).
+    after the current mini-batch and still saves the model (exit status 130), but replaces no file
+    if the first epoch was not complete.
     """
     recipe = build_recipe(recipe_name, hidden=hidden, sizes=sizes, backend=backend, **overrides)
     if output is None:  # a run with changed settings never replaces the recipe's own model
@@ -472,42 +474,69 @@ def _finish(recipe, network, history, outputs: Outputs, data, scale, elapsed: fl
     """Report how training ended, save the model (and history, figures); exit 130 or 1 if it must.
 
     An interrupted run still gets its figures (of the model it saves); a diverged one does not. A
-    run stopped before its first epoch ended does not replace a model file that is already there.
+    run that ended (Ctrl-C, divergence) before its first epoch was complete replaces no file that
+    is already there: a fraction of an epoch is not worth a model trained before.
     """
-    from sigmoid import io
-
     if history.epochs:
         click.echo(_accuracy_line(recipe, history, elapsed))
         _, best = best_epoch(history)
         if best <= CHANCE_LEVEL:
-            click.echo(
-                f"warning: the network did not learn (at best {best:.2%}, about chance for 10 digits); "
-                f"the learning rate {recipe.learning_rate:g} may be too large or too small",
-                err=True,
-            )
+            learned = f"at best {best:.2%}, about chance for 10 digits"
+            advice = f"{_suspects(recipe)} may be too large or too small"
+            click.echo(f"warning: the network did not learn ({learned}); {advice}", err=True)
+    existing = [str(path) for path in outputs[:2] if path is not None and path.exists()]
+    if not history.epochs and (history.interrupted or history.diverged) and existing:
+        _keep_existing(history, existing)
     if history.interrupted or (history.epochs < recipe.epochs and not history.diverged):
         click.echo(f"training stopped: {history.stopped}")
-    if history.interrupted and not history.epochs and outputs.model.exists():
-        # A fraction of one epoch is not worth the model that may be there (a trained one, say).
-        kept = outputs.model
-        click.echo(f"nothing saved: stopped before the first epoch ended, so {kept} is left as it was")
-        raise click.Abort()
+    _save(network, history, outputs)
+    if history.diverged:
+        raise TrainingDiverged(history.stopped)
+    if outputs.plots is not None:
+        _draw(recipe, network, history, outputs.plots, data, scale)
+    if history.interrupted:
+        raise click.Abort()  # sigmoid.cli.main reports "interrupted" and returns EXIT_INTERRUPTED (130)
+
+
+def _suspects(recipe) -> str:
+    """What to blame for a run that did not learn: the learning rate, and any regularisation."""
+    terms = [f"the learning rate {recipe.learning_rate:g}"]
+    terms += [
+        f"{name} = {value:g}" for name, value in (("λ (L2)", recipe.l2), ("λ₁ (L1)", recipe.l1)) if value
+    ]
+    return " or ".join(terms)
+
+
+def _keep_existing(history, existing: list[str]) -> None:
+    """Stop without saving: the run ended before an epoch was complete and its files exist."""
+    why = history.stopped.partition(";")[0]  # the rest says which weights the network holds
+    click.echo(f"training stopped: {why}")
+    click.echo(f"nothing saved (no epoch was complete): {' and '.join(existing)} not replaced")
+    if history.diverged:
+        raise TrainingDiverged(f"{why}; nothing saved")
+    raise click.Abort()
+
+
+def _save(network, history, outputs: Outputs) -> None:
+    from sigmoid import io
+
     io.save(network, outputs.model, history=history)
     kept = " (the last finite weights)" if history.diverged else ""
     click.echo(f"model saved to {outputs.model}{kept}")
     if outputs.history is not None:
         history.save(outputs.history)
         click.echo(f"history saved to {outputs.history}")
-    if history.diverged:
-        raise TrainingDiverged(history.stopped)
-    if outputs.plots is not None and history.epochs:
-        from sigmoid.plotting import plot_training_report
 
-        X, y = split(data, scale, "test")
-        for path in plot_training_report(network, history, (X.to_float(recipe.dtype), y), outputs.plots):
-            click.echo(f"figure saved to {path}")
-    if history.interrupted:
-        raise click.Abort()  # sigmoid.cli.main reports "interrupted" and returns EXIT_INTERRUPTED (130)
+
+def _draw(recipe, network, history, folder: Path, data, scale) -> None:
+    if not history.epochs:
+        click.echo(f"no figures drawn into {folder}: no epoch was complete")
+        return
+    from sigmoid.plotting import plot_training_report
+
+    X, y = split(data, scale, "test")
+    for path in plot_training_report(network, history, (X.to_float(recipe.dtype), y), folder):
+        click.echo(f"figure saved to {path}")
 
 
 def _accuracy_line(recipe, history, elapsed: float) -> str:

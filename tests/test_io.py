@@ -373,3 +373,32 @@ def test_readers_refuse_a_named_pipe_instead_of_waiting_on_it(tmp_path):
         plotting.load_history(pipe)
     with pytest.raises(sigmoid.errors.SigmoidError, match="is a named pipe, not a history file"):
         History.load(pipe)
+
+
+def test_a_member_that_is_not_a_npy_array_is_refused(tmp_path):
+    path = io.save(_network(), tmp_path / "model.npz")
+    with zipfile.ZipFile(path, "a") as archive:  # NumPy returns such a member's raw bytes
+        archive.writestr("weights_9.npy", b"garbage")
+    with pytest.raises(ModelFileError, match="weights_9 is not a NumPy array"):
+        io.load(path)
+
+
+def test_metadata_nested_too_deeply_for_python_is_not_json(tmp_path):
+    path = io.save(_network(), tmp_path / "model.npz")
+    deep = ("[" * 100_000 + "]" * 100_000).encode()
+    _write(path, _arrays(path) | {"metadata": np.frombuffer(deep, dtype=np.uint8)})
+    with pytest.raises(ModelFileError, match="its metadata is not JSON"):
+        io.load(path)
+
+
+def test_forged_sizes_are_refused_before_a_network_of_that_size_is_built(tmp_path):
+    # [4, 200_000_000, 3] would need 6 GB of weights; the stored (4, 5) array says otherwise.
+    path = io.save(Network([4, 5, 3], rng=0), tmp_path / "model.npz")
+    _write(path, _with_metadata(_arrays(path), sizes=[4, 200_000_000, 3]))
+    with pytest.raises(
+        ModelFileError, match=r"weights_0 has shape \(4, 5\) where sizes .* expected \(4, 200000000\)"
+    ):
+        io.load(path)
+    _write(path, _with_metadata(_arrays(path), sizes=[4, -5, 3]))
+    with pytest.raises(ModelFileError, match="sizes must be a list of positive integers"):
+        io.load(path)

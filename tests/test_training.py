@@ -685,3 +685,27 @@ def test_a_mini_batch_larger_than_the_data_is_the_whole_data(backend):
         train(net, _problem(40), epochs=2, batch_size=size, learning_rate=0.5, backend=backend, rng=1)
     for got, expected in zip(huge.weights + huge.biases, whole.weights + whole.biases, strict=True):
         np.testing.assert_array_equal(got, expected)
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"settings": "x"}, "settings must be a dict"),
+        ({"stopped": 3}, "stopped must be a str"),
+        ({"evaluation_accuracy": [1.5]}, "evaluation_accuracy must hold fractions in"),
+        ({"training_cost": [-1.0]}, "training_cost must hold finite numbers >= 0"),
+        ({"evaluation_accuracy": [0.5, 0.6]}, "per-epoch lists have different lengths"),
+    ],
+)
+def test_a_corrupt_history_is_refused(changes, message):
+    good = {"learning_rate": [1.0], "seconds": [0.1], "evaluation_accuracy": [0.5], "training_cost": [0.2]}
+    History.from_dict(good)
+    with pytest.raises(SigmoidError, match=message):
+        History.from_dict(good | changes)
+
+
+def test_a_history_file_nested_too_deeply_is_refused(tmp_path):
+    path = tmp_path / "h.json"
+    path.write_text("[" * 100_000 + "]" * 100_000)
+    with pytest.raises(SigmoidError, match="nested too deeply"):
+        History.load(path)

@@ -97,12 +97,16 @@ def _read_arrays(path: Path) -> dict[str, np.ndarray]:
                 raise ModelFileError(f"{path} is not a sigmoid model file (not an .npz archive)")
             handle.seek(0)
             with np.load(handle, allow_pickle=False) as archive:
-                return {name: archive[name] for name in archive.files}
+                arrays = {name: archive[name] for name in archive.files}
     except ModelFileError:
         raise
     except (OSError, ValueError, EOFError, zipfile.BadZipFile, KeyError) as error:
         reason = "it holds pickled objects" if "pickle" in str(error) else str(error)
         raise ModelFileError(f"{path} is not a readable sigmoid model file: {reason}") from None
+    not_arrays = [name for name, value in arrays.items() if not isinstance(value, np.ndarray)]
+    if not_arrays:  # NumPy hands back the raw bytes of a member that is not a .npy file
+        raise ModelFileError(f"{path} is not a sigmoid model file: {not_arrays[0]} is not a NumPy array")
+    return arrays
 
 
 def _read_json(arrays: dict[str, np.ndarray], name: str, path: Path):
@@ -111,7 +115,7 @@ def _read_json(arrays: dict[str, np.ndarray], name: str, path: Path):
         raise ModelFileError(f"{path} is not a sigmoid model file: no {name} record")
     try:
         return json.loads(array.tobytes().decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
         raise ModelFileError(f"{path} is not a sigmoid model file: its {name} is not JSON") from None
 
 
@@ -135,6 +139,7 @@ def load(path: str | Path) -> Network:
     arrays = _read_arrays(path)
     meta = _read_json(arrays, "metadata", path)
     _check_metadata(meta, path)
+    _check_stored_shapes(meta["sizes"], arrays, path)
     try:
         network = Network(
             meta["sizes"],
@@ -154,6 +159,19 @@ def load(path: str | Path) -> Network:
     if extra:
         raise ModelFileError(f"{path}: unexpected arrays {extra} for sizes {network.sizes}")
     return network
+
+
+def _check_stored_shapes(sizes, arrays: dict[str, np.ndarray], path: Path) -> None:
+    """The stored weights and biases must have the shapes ``sizes`` says, checked before a network
+    of those sizes is built (a forged size would otherwise allocate gigabytes first)."""
+    if not isinstance(sizes, list) or len(sizes) < 2 or not all(type(n) is int and n >= 1 for n in sizes):
+        raise ModelFileError(f"{path}: invalid model metadata: sizes must be a list of positive integers")
+    for layer, (fan_in, fan_out) in enumerate(zip(sizes[:-1], sizes[1:], strict=True)):
+        for name, shape in ((f"weights_{layer}", (fan_in, fan_out)), (f"biases_{layer}", (fan_out,))):
+            if name in arrays and arrays[name].shape != shape:
+                raise ModelFileError(
+                    f"{path}: {name} has shape {arrays[name].shape} where sizes {sizes} expected {shape}"
+                )
 
 
 def _layer_names(layers: int) -> set[str]:

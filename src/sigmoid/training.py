@@ -87,10 +87,12 @@ class History:
             values = data.get(name, [])
             if not isinstance(values, list) or not all(isinstance(v, (int, float)) for v in values):
                 raise SigmoidError(f"corrupt training history: {name} must be a list of numbers")
+        kinds = {"stopped": str, "diverged": bool, "interrupted": bool, "settings": dict}
+        for name, kind in kinds.items():
+            if name in data and not isinstance(data[name], kind):
+                raise SigmoidError(f"corrupt training history: {name} must be a {kind.__name__}")
         history = cls(**data)
-        lengths = {len(getattr(history, name)) for name in ("learning_rate", "seconds")}
-        if len(lengths) != 1:
-            raise SigmoidError("corrupt training history: per-epoch lists have different lengths")
+        _check_series(history)
         return history
 
     def save(self, path: str | Path) -> Path:
@@ -111,7 +113,23 @@ class History:
             data = json.loads(path.read_text())
         except (UnicodeDecodeError, json.JSONDecodeError) as error:
             raise SigmoidError(f"{path} is not a training history (JSON): {error}") from None
+        except RecursionError:
+            raise SigmoidError(f"{path} is not a training history: its JSON is nested too deeply") from None
         return cls.from_dict(data)
+
+
+def _check_series(history: History) -> None:
+    """Per-epoch lists of one length (a metric not monitored is empty), costs ≥ 0, accuracies in [0, 1]."""
+    lengths = {len(history.learning_rate), len(history.seconds)}
+    lengths |= {len(getattr(history, name)) for name in History.METRICS if getattr(history, name)}
+    if len(lengths) != 1:
+        raise SigmoidError("corrupt training history: per-epoch lists have different lengths")
+    for name in History.METRICS:
+        values = getattr(history, name)
+        high = 1.0 if name.endswith("accuracy") else math.inf
+        if not all(math.isfinite(v) and 0 <= v <= high for v in values):
+            what = "fractions in [0, 1]" if name.endswith("accuracy") else "finite numbers >= 0"
+            raise SigmoidError(f"corrupt training history: {name} must hold {what}")
 
 
 @dataclass(frozen=True)

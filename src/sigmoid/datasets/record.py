@@ -103,7 +103,7 @@ def read_record(derived: Path) -> Record:
         raise DataError(
             f"the cache file {derived} has no record of its contents ({path.name} is missing)"
         ) from None
-    except (OSError, ValueError) as error:
+    except (OSError, ValueError, RecursionError) as error:
         raise DataError(f"the record {path} of {derived.name} is unreadable ({error})") from None
     try:
         return _parse(loaded, derived.name)

@@ -491,6 +491,27 @@ def test_outputs_that_would_land_on_one_file_are_refused(tmp_path, capsys, fake_
         assert_one_line_error(status, err, f"cannot write figures to {plot_dir}", *words)
 
 
+def test_plot_onto_the_model_or_history_file_is_refused(tmp_path, capsys, fake_mnist):
+    for option in ("-o", "--history"):
+        target = tmp_path / ("same.npz" if option == "-o" else "same.json")
+        argv = [option, str(target)] + (["-o", str(tmp_path / "m.npz")] if option == "--history" else [])
+        status, _, err = run(capsys, "train", "--plot", str(target), *argv)
+        assert_one_line_error(status, err, f"--plot {target} is the file {option} writes")
+    status, _, err = run(capsys, "train", "-o", str(tmp_path / "afile" / "m.npz"))
+    assert_one_line_error(status, err, "does not exist")
+    (tmp_path / "afile").write_text("x")
+    status, _, err = run(capsys, "train", "-o", str(tmp_path / "afile" / "m.npz"))
+    assert_one_line_error(status, err, "afile is not a folder")
+    assert fake_mnist[1] == []
+
+
+def test_a_huge_cost_is_printed_in_four_digits_not_seventy():
+    history = History(evaluation_accuracy=[0.5], evaluation_cost=[1.8e72], learning_rate=[3.0], seconds=[0.1])
+    assert "cost 1.8e+72 [0.1 s]" in cli_train.epoch_line(0, 1, history, "test", 10)
+    history.evaluation_cost = [0.0512]
+    assert "cost 0.0512 [0.1 s]" in cli_train.epoch_line(0, 1, history, "test", 10)
+
+
 def test_early_stopping_and_the_schedule_say_why_training_ended(tmp_path, capsys):
     # η = 1e-9 learns nothing: epoch 1 sets the best accuracy and no later epoch beats it, so from
     # epoch 2 on each epoch halves η (--schedule 1); epoch k ≥ 3 runs at 1e-9 / 2^(k - 2), and the

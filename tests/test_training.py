@@ -709,3 +709,13 @@ def test_a_history_file_nested_too_deeply_is_refused(tmp_path):
     path.write_text("[" * 100_000 + "]" * 100_000)
     with pytest.raises(SigmoidError, match="nested too deeply"):
         History.load(path)
+
+
+def test_a_divergence_with_regularisation_names_it_too():
+    # λ₁ = 1e307 in float64: the L1 term of the cost λ₁/n·Σ|w| overflows at once.
+    history = train(
+        Network([4, 3, 2], dtype="float64", rng=0), _problem(40), epochs=2, batch_size=10,
+        learning_rate=0.5, l1=1e307, rng=1, backend="numpy",
+    )  # fmt: skip
+    assert history.diverged
+    assert "(learning rate 0.5 or L1 λ₁ = 1e+307 is probably too large)" in history.stopped

@@ -76,7 +76,8 @@ def check_writable(path: str | Path, what: str = "the model") -> None:
     except OSError as error:
         raise ModelFileError(f"cannot save {what} to {path}: {error.strerror}") from None
     if not target.parent.is_dir():
-        raise ModelFileError(f"cannot save {what} to {path}: folder {target.parent} does not exist")
+        problem = "is not a folder" if target.parent.exists() else "does not exist"
+        raise ModelFileError(f"cannot save {what} to {path}: folder {target.parent} {problem}")
     probe = target.parent / f".{target.name}.probe"
     try:
         with atomic_write(probe) as handle:

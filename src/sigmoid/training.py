@@ -315,7 +315,7 @@ def train(
                 history.diverged = True
                 kept = f"the end of epoch {epoch}" if epoch else "before training (the initial ones)"
                 history.stopped = (
-                    f"the cost became non-finite in epoch {epoch + 1} (learning rate {eta:g} is "
+                    f"the cost became non-finite in epoch {epoch + 1} ({_too_large(settings, eta)} "
                     f"probably too large); kept the weights from {kept}"
                 )
                 break
@@ -331,6 +331,15 @@ def train(
     if not history.stopped:
         history.stopped = f"completed {_epochs(history.epochs)}"
     return history
+
+
+def _too_large(settings: Hyperparameters, eta: float) -> str:
+    """``"learning rate 3 is"``, or ``"learning rate 3 or L1 λ₁ = 1000 is"`` with regularisation."""
+    terms = [f"learning rate {eta:g}"]
+    terms += [
+        f"{name} = {value:g}" for name, value in (("L2 λ", settings.l2), ("L1 λ₁", settings.l1)) if value
+    ]
+    return " or ".join(terms) + " is"
 
 
 def _epochs(count: int) -> str:

@@ -143,7 +143,7 @@ def epoch_line(epoch: int, epochs: int, history, evaluate_on: str, n: int) -> st
     halved = f", η = {rates[-1]:g}" if len(rates) > 1 and rates[-1] != rates[-2] else ""
     return (
         f"epoch {epoch + 1:>{len(str(epochs))}}/{epochs}: {evaluate_on} accuracy {accuracy:.2%} "
-        f"({round(accuracy * n)}/{n}), cost{penalty} {history.evaluation_cost[-1]:.4f}{halved} "
+        f"({round(accuracy * n)}/{n}), cost{penalty} {_cost(history.evaluation_cost[-1])}{halved} "
         f"[{history.seconds[-1]:.1f} s]"
     )
 
@@ -156,6 +156,11 @@ def best_epoch(history) -> tuple[int, float]:
 
 
 # ------------------------------------------------------------------------------ sigmoid train
+
+
+def _cost(value: float) -> str:
+    """4 decimals, as the book prints costs; a huge cost (a run about to diverge) in 4 digits."""
+    return f"{value:.4f}" if abs(value) < 1e6 else f"{value:.4g}"
 
 
 class _NumberListCommand(click.Command):
@@ -436,6 +441,9 @@ def _check_writable(output: Path, history_path: Path | None, plot_dir: Path | No
             raise click.UsageError(f"--history {history_path} would overwrite the model file {output}")
         io.check_writable(history_path, "the history")
     if plot_dir is not None:
+        for option, path in (("-o", output), ("--history", history_path)):
+            if path is not None and _same_file(path, plot_dir):
+                raise click.UsageError(f"--plot {plot_dir} is the file {option} writes")
         _check_plot_dir(plot_dir)
         for name in FIGURES:
             for option, path in (("-o", output), ("--history", history_path)):

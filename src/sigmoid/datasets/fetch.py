@@ -263,6 +263,8 @@ def _require_writable(folder: Path) -> None:
     except OSError as error:
         if folder.is_file():
             problem = "it is a file, not a folder"
+        elif folder.exists() and not folder.is_dir():
+            problem = "it is not a folder"
         elif folder.is_symlink() and not folder.exists():
             problem = f"it is a symbolic link to {os.readlink(folder)}, which does not exist"
         else:

@@ -2,32 +2,46 @@
 
 A sigmoid neuron with weights w and bias b outputs σ(w·x + b), σ(z) = 1/(1 + e^(−z)); a perceptron
 outputs 1 if w·x + b > 0, else 0. See ``docs/ARCHITECTURE.md`` for the layout of the package.
+
+The names below are imported on first use (PEP 562), so that ``import sigmoid`` and the ``sigmoid``
+command start without loading NumPy and SciPy: a Ctrl-C in the first instants is then reported
+like any other, and ``sigmoid --help`` answers at once.
 """
+
+import importlib
 
 __version__ = "0.1.0"
 
-from sigmoid import datasets
-from sigmoid.activations import log_softmax, sigmoid, sigmoid_prime, softmax
-from sigmoid.io import load, save
-from sigmoid.network import Network
-from sigmoid.neuron import Neuron, Perceptron, SigmoidNeuron
-from sigmoid.scaled import ScaledArray
-from sigmoid.training import History, train
+#: Public name -> the module that defines it.
+_HOMES = {
+    "History": "sigmoid.training",
+    "Network": "sigmoid.network",
+    "Neuron": "sigmoid.neuron",
+    "Perceptron": "sigmoid.neuron",
+    "ScaledArray": "sigmoid.scaled",
+    "SigmoidNeuron": "sigmoid.neuron",
+    "load": "sigmoid.io",
+    "log_softmax": "sigmoid.activations",
+    "save": "sigmoid.io",
+    "sigmoid": "sigmoid.activations",
+    "sigmoid_prime": "sigmoid.activations",
+    "softmax": "sigmoid.activations",
+    "train": "sigmoid.training",
+}
 
-__all__ = [
-    "__version__",
-    "History",
-    "Network",
-    "Neuron",
-    "Perceptron",
-    "ScaledArray",
-    "SigmoidNeuron",
-    "datasets",
-    "load",
-    "log_softmax",
-    "save",
-    "sigmoid",
-    "sigmoid_prime",
-    "softmax",
-    "train",
-]
+__all__ = ["__version__", "datasets", *sorted(_HOMES)]
+
+
+def __getattr__(name: str):
+    if name in _HOMES:
+        value = getattr(importlib.import_module(_HOMES[name]), name)
+    elif name == "datasets":
+        value = importlib.import_module("sigmoid.datasets")
+    else:
+        raise AttributeError(f"module 'sigmoid' has no attribute {name!r}")
+    globals()[name] = value  # found once; later lookups do not come here
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

@@ -35,15 +35,13 @@ def cli(ctx: click.Context) -> None:
 
 
 def _register_subcommands() -> None:
-    # Imported here so that each subcommand module can import ``cli`` from this package.
+    # Imported when a command runs, not with this package: they load NumPy, which takes a
+    # third of a second in which a Ctrl-C must still be answered as one.
     from sigmoid.cli import data, neuron, plot, train
 
     for module in (neuron, train, data, plot):
         for command in module.COMMANDS:
             cli.add_command(command)
-
-
-_register_subcommands()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -56,7 +54,11 @@ def main(argv: list[str] | None = None) -> int:
     sys.stdout = _Forgiving(sys.stdout, "standard output")
     sys.stderr = _Forgiving(sys.stderr, "standard error")
     try:
+        _register_subcommands()
         return _run(argv)
+    except KeyboardInterrupt:  # while the subcommands are imported; later click turns it into Abort
+        click.echo("sigmoid: interrupted", err=True)
+        return EXIT_INTERRUPTED
     finally:
         sys.stdout, sys.stderr = streams
 

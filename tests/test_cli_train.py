@@ -580,6 +580,18 @@ def test_losing_both_output_streams_still_saves_the_model(stdout, tmp_path, monk
     assert io.load_history(model).epochs == 2
 
 
+def test_a_result_that_cannot_be_printed_is_a_failure(tmp_path, capsys, monkeypatch):
+    # evaluate's only product is its line: losing it exits 1 (train's product is its file: 0).
+    model = io.save(Network([784, 6, 10], rng=1), tmp_path / "m.npz")
+    monkeypatch.setattr("sys.stdout", FullDisk())
+    assert main(["evaluate", str(model)]) == 1
+    monkeypatch.setattr("sys.stdout", None)
+    assert main(["evaluate", str(model)]) == 1
+    assert capsys.readouterr().err.endswith(
+        "sigmoid: cannot write to standard output (it is closed); going on without it\n"
+    )
+
+
 def test_a_bad_combination_is_refused_before_mnist_is_loaded(capsys, fake_mnist):
     status, out, err = run(capsys, "train", "--cost", "log-likelihood")
     assert_one_line_error(status, err, "log-likelihood", "softmax", "--output-activation sigmoid")

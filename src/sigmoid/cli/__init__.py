@@ -19,6 +19,8 @@ from sigmoid.errors import SigmoidError
 EXIT_USAGE = 2
 EXIT_FAILURE = 1
 EXIT_INTERRUPTED = 130
+#: Commands whose product is a file: losing their standard output is not a failure.
+_FILE_MAKERS = ("sigmoid train", "sigmoid plot")
 
 
 @click.group(
@@ -51,11 +53,15 @@ def main(argv: list[str] | None = None) -> int:
     descriptor) never ends a command: a training run still saves its model.
     """
     streams = sys.stdout, sys.stderr
-    sys.stdout = _Forgiving(sys.stdout, "standard output")
+    sys.stdout = out = _Forgiving(sys.stdout, "standard output")
     sys.stderr = _Forgiving(sys.stderr, "standard error")
     try:
         _register_subcommands()
-        return _run(argv)
+        status = _run(argv)
+        # train and plot made their files; for the others the lost output was the result.
+        if status == 0 and out.lost and out.tried and _command_path(argv) not in _FILE_MAKERS:
+            return EXIT_FAILURE
+        return status
     except KeyboardInterrupt:  # while the subcommands are imported; later click turns it into Abort
         click.echo("sigmoid: interrupted", err=True)
         return EXIT_INTERRUPTED
@@ -96,9 +102,12 @@ class _Forgiving:
     """
 
     def __init__(self, stream, name: str) -> None:
-        self.stream, self.name, self.lost = stream, name, stream is None
+        self.stream, self.name, self.lost, self.tried = stream, name, stream is None, False
 
     def write(self, text: str) -> int:
+        if self.stream is None and not self.tried:  # closed before the command began
+            self._tell("it is closed")
+        self.tried = True
         if not self.lost:
             try:
                 return self.stream.write(text)
@@ -127,8 +136,10 @@ class _Forgiving:
             null = os.open(os.devnull, os.O_WRONLY)
             os.dup2(null, self.stream.fileno())
             os.close(null)
+        self._tell(getattr(error, "strerror", None) or error)
+
+    def _tell(self, reason) -> None:
         if self.name != "standard error":
-            reason = getattr(error, "strerror", None) or error
             click.echo(f"sigmoid: cannot write to {self.name} ({reason}); going on without it", err=True)
 
 

@@ -35,3 +35,10 @@ def test_ctrl_c_while_the_commands_load_is_one_line(monkeypatch, capsys):
     monkeypatch.setattr(cli, "_register_subcommands", pressed)
     assert cli.main(["train"]) == cli.EXIT_INTERRUPTED
     assert capsys.readouterr().err == "sigmoid: interrupted\n"
+
+
+def test_submodules_are_attributes_as_before():
+    code = "import sigmoid as s; print(s.activations.tanh.name, s.costs.__name__, s.examples.__name__)"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.split() == ["tanh", "sigmoid.costs", "sigmoid.examples"]
+    assert "_HOMES" not in dir(sigmoid) and "Network" in dir(sigmoid)

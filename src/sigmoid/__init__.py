@@ -8,7 +8,8 @@ command start without loading NumPy and SciPy: a Ctrl-C in the first instants is
 like any other, and ``sigmoid --help`` answers at once.
 """
 
-import importlib
+import importlib as _importlib
+import importlib.util as _importlib_util
 
 __version__ = "0.1.0"
 
@@ -34,9 +35,9 @@ __all__ = ["__version__", "datasets", *sorted(_HOMES)]
 
 def __getattr__(name: str):
     if name in _HOMES:
-        value = getattr(importlib.import_module(_HOMES[name]), name)
-    elif name == "datasets":
-        value = importlib.import_module("sigmoid.datasets")
+        value = getattr(_importlib.import_module(_HOMES[name]), name)
+    elif not name.startswith("_") and _importlib_util.find_spec(f"sigmoid.{name}") is not None:
+        value = _importlib.import_module(f"sigmoid.{name}")  # a submodule: sigmoid.activations...
     else:
         raise AttributeError(f"module 'sigmoid' has no attribute {name!r}")
     globals()[name] = value  # found once; later lookups do not come here
@@ -44,4 +45,4 @@ def __getattr__(name: str):
 
 
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+    return sorted({name for name in globals() if not name.startswith("_")} | set(__all__))

@@ -421,7 +421,7 @@ def test_a_diverging_run_keeps_the_last_finite_model_and_exits_1(tmp_path, capsy
     )
     assert_one_line_error(status, err, "non-finite", "learning rate 1e+06")
     assert status == 1
-    assert f"model saved to {model} (the last finite weights)" in out
+    assert f"model saved to {model} (the initial weights: epoch 1 diverged)" in out
     network = io.load(model)  # io.load refuses non-finite arrays
     assert all(np.isfinite(w).all() for w in network.weights)
     assert io.load_history(model).diverged
@@ -590,6 +590,8 @@ def test_a_result_that_cannot_be_printed_is_a_failure(tmp_path, capsys, monkeypa
     assert capsys.readouterr().err.endswith(
         "sigmoid: cannot write to standard output (it is closed); going on without it\n"
     )
+    monkeypatch.setattr("sys.stdout", FullDisk())
+    assert main(["train", "--help"]) == 1  # the help is what train --help makes, not a model
 
 
 def test_a_bad_combination_is_refused_before_mnist_is_loaded(capsys, fake_mnist):

@@ -167,7 +167,7 @@ def test_another_format(saved):
         io.load(saved)
 
 
-@pytest.mark.parametrize("version", [2, 0, "1", None])
+@pytest.mark.parametrize("version", [2, 0, "1", None, True, 1.0])
 def test_unknown_version(saved, version):
     _write(saved, _with_metadata(_arrays(saved), version=version))
     with pytest.raises(

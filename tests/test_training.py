@@ -693,7 +693,12 @@ def test_a_mini_batch_larger_than_the_data_is_the_whole_data(backend):
         ({"settings": "x"}, "settings must be a dict"),
         ({"stopped": 3}, "stopped must be a str"),
         ({"evaluation_accuracy": [1.5]}, "evaluation_accuracy must hold fractions in"),
-        ({"training_cost": [-1.0]}, "training_cost must hold finite numbers >= 0"),
+        ({"training_cost": [-1.0]}, "training_cost must hold numbers from 0 to 1e"),
+        ({"evaluation_cost": [10**400]}, "evaluation_cost must hold numbers from 0 to 1e"),  # no float
+        ({"evaluation_cost": [1e308]}, "evaluation_cost must hold numbers from 0 to 1e"),
+        ({"evaluation_accuracy": [True]}, "evaluation_accuracy must hold fractions"),
+        ({"seconds": [-0.1]}, "seconds must hold numbers from 0"),
+        ({"settings": {"x": json.loads("[" * 40 + "]" * 40)}}, "nested too deeply"),
         ({"evaluation_accuracy": [0.5, 0.6]}, "per-epoch lists have different lengths"),
     ],
 )

@@ -123,7 +123,7 @@ def _read_json(arrays: dict[str, np.ndarray], name: str, path: Path):
 def _check_metadata(meta, path: Path) -> None:
     if not isinstance(meta, dict) or meta.get("format") != FORMAT:
         raise ModelFileError(f"{path} is not a sigmoid model file (format {FORMAT!r} expected)")
-    if meta.get("version") != VERSION:
+    if type(meta.get("version")) is not int or meta["version"] != VERSION:
         raise ModelFileError(
             f"{path} has model format version {meta.get('version')!r}; this sigmoid reads version "
             f"{VERSION} (upgrade sigmoid to read it)"

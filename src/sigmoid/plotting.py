@@ -772,7 +772,9 @@ def plot_history(
         ax.plot(epochs, y, "o-", color=COLORS[colour], ms=3.5, lw=1.8, label=label, gid=key)
         drawn += 1
     if drawn == 0:
-        raise ValueError("the history holds no cost or accuracy to plot (nothing was monitored)")
+        raise ValueError(
+            "the history holds no cost or accuracy to plot (no epoch was complete, or nothing was monitored)"
+        )
     _mark_best(accuracy_ax, _percent(_series(data, "evaluation_accuracy")))
     for ax, name in ((cost_ax, "cost"), (accuracy_ax, "accuracy (%)")):
         ax.set_xlabel("epoch")

@@ -124,12 +124,39 @@ def _check_series(history: History) -> None:
     lengths |= {len(getattr(history, name)) for name in History.METRICS if getattr(history, name)}
     if len(lengths) != 1:
         raise SigmoidError("corrupt training history: per-epoch lists have different lengths")
-    for name in History.METRICS:
+    for name in (*History.METRICS, "learning_rate", "seconds"):
         values = getattr(history, name)
-        high = 1.0 if name.endswith("accuracy") else math.inf
-        if not all(math.isfinite(v) and 0 <= v <= high for v in values):
-            what = "fractions in [0, 1]" if name.endswith("accuracy") else "finite numbers >= 0"
+        high = 1.0 if name.endswith("accuracy") else _LARGEST_COST
+        if not all(_within(v, 0.0, high) for v in values):
+            what = "fractions in [0, 1]" if name.endswith("accuracy") else f"numbers from 0 to {high:g}"
             raise SigmoidError(f"corrupt training history: {name} must hold {what}")
+    if _depth(history.settings) > 32:
+        raise SigmoidError("corrupt training history: its settings are nested too deeply")
+
+
+#: No cost a finite training run records comes near this; drawing a larger one overflows the axes.
+_LARGEST_COST = 1e300
+
+
+def _within(value, low: float, high: float) -> bool:
+    """``low <= value <= high`` for a real number that is not a bool (an int too large for a float fails)."""
+    if isinstance(value, bool):
+        return False
+    try:
+        return low <= float(value) <= high
+    except OverflowError:
+        return False
+
+
+def _depth(value) -> int:
+    """How deeply lists and dicts nest in ``value`` (0 for a scalar), without recursion."""
+    deepest, stack = 0, [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        deepest = max(deepest, depth)
+        children = item.values() if isinstance(item, dict) else item if isinstance(item, list) else ()
+        stack.extend((child, depth + 1) for child in children)
+    return deepest
 
 
 @dataclass(frozen=True)

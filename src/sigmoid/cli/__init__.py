@@ -59,7 +59,8 @@ def main(argv: list[str] | None = None) -> int:
         _register_subcommands()
         status = _run(argv)
         # train and plot made their files; for the others the lost output was the result.
-        if status == 0 and out.lost and out.tried and _command_path(argv) not in _FILE_MAKERS:
+        made_a_file = _command_path(argv) in _FILE_MAKERS and not {"-h", "--help"} & set(argv or sys.argv[1:])
+        if status == 0 and out.lost and out.tried and not made_a_file:
             return EXIT_FAILURE
         return status
     except KeyboardInterrupt:  # while the subcommands are imported; later click turns it into Abort

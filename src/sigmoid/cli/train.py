@@ -529,7 +529,9 @@ def _save(network, history, outputs: Outputs) -> None:
     from sigmoid import io
 
     io.save(network, outputs.model, history=history)
-    kept = " (the last finite weights)" if history.diverged else ""
+    kept = ""
+    if history.diverged:
+        kept = " (the last finite weights)" if history.epochs else " (the initial weights: epoch 1 diverged)"
     click.echo(f"model saved to {outputs.model}{kept}")
     if outputs.history is not None:
         history.save(outputs.history)

@@ -369,22 +369,25 @@ def test_ctrl_c_at_the_end_of_an_epoch_still_draws_the_figures(tmp_path, capsys,
     assert io.load_history(model).epochs == 1
 
 
+#: η = 10⁶ on linear neurons: each step multiplies the error by about 1 − η·|x|²/m ≈ −10⁸.
+DIVERGING = (
+    "--hidden",
+    "4",
+    "--eta",
+    "1e6",
+    "--hidden-activation",
+    "identity",
+    "--output-activation",
+    "identity",
+)
+
+
 def test_a_run_that_diverges_in_epoch_1_replaces_no_existing_file(tmp_path, capsys):
     model, history_file = tmp_path / "m.npz", tmp_path / "h.json"
     model.write_bytes(b"a model trained before")
     history_file.write_text("{}")
-    argv = (
-        "--hidden",
-        "4",
-        "--eta",
-        "1e6",
-        "--hidden-activation",
-        "identity",
-        "--output-activation",
-        "identity",
-    )
     status, out, err = run(
-        capsys, "train", *argv, "--no-progress", "-o", str(model), "--history", str(history_file)
+        capsys, "train", *DIVERGING, "--no-progress", "-o", str(model), "--history", str(history_file)
     )
     assert_one_line_error(status, err, "non-finite in epoch 1", "nothing saved")
     assert f"nothing saved (no epoch was complete): {model} and {history_file} not replaced" in out
@@ -400,21 +403,13 @@ def test_a_weight_decay_that_flips_the_weights_is_refused_in_the_options_terms(t
 
 
 def test_a_diverging_run_keeps_the_last_finite_model_and_exits_1(tmp_path, capsys):
-    # η = 10⁶ on linear neurons: each step multiplies the error by about 1 − η·|x|²/m ≈ −10⁸.
     model = tmp_path / "m.npz"
     status, out, err = run(
         capsys,
         "train",
-        "--hidden",
-        "4",
+        *DIVERGING,
         "--epochs",
         "3",
-        "--eta",
-        "1e6",
-        "--hidden-activation",
-        "identity",
-        "--output-activation",
-        "identity",
         "--no-progress",
         "-o",
         str(model),

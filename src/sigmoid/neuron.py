@@ -203,13 +203,13 @@ class Neuron:
         x = self._inputs(x)
         moved = self._replaced(*self._moved(dw, db))
         before = self._activation.value(self._z(x))
-        with np.errstate(over="ignore", invalid="ignore"):
-            z = x @ moved._weights + moved._bias
-        if not np.isfinite(z).all():
+        try:
+            z = moved._z(x)
+        except ValueError:  # this neuron's z is finite: the changes made it overflow
             raise ValueError(
                 "the changed neuron's z = (w + Δw)·x + (b + Δb) is not a finite number: "
                 "the changes Δw, Δb are too large for these inputs"
-            )
+            ) from None
         return _scalar_or_array(moved._activation.value(z) - before)
 
     def _moved(self, dw: np.ndarray, db: float) -> tuple[np.ndarray, float]:

@@ -148,17 +148,21 @@ def figure_format(path: str | os.PathLike[str]) -> str:
 
 
 def check_output_folder(path: str | os.PathLike[str]) -> None:
-    """Refuse to write ``path`` when its folder does not exist (nothing is created) or when it
-    is itself a folder: a :class:`~sigmoid.errors.SigmoidError` naming it. A symbolic link is
-    followed: the folder is its target's."""
+    """Refuse to write ``path`` when its folder does not exist (nothing is created), when it is
+    itself a folder, or when something other than a regular file is there (a device, a named pipe):
+    a :class:`~sigmoid.errors.SigmoidError` naming it. A symbolic link is followed: the folder is
+    its target's (:func:`sigmoid.atomic.replaceable_path`)."""
     path = Path(path)
-    folder = Path(os.path.realpath(path)).parent if path.is_symlink() else path.parent
+    if path.is_dir():
+        raise SigmoidError(f"cannot write the figure {str(path)!r}: it is a folder")
+    try:
+        folder = replaceable_path(path).parent
+    except OSError as error:
+        raise SigmoidError(f"cannot write the figure {str(path)!r}: {error.strerror}") from None
     if not folder.exists():
         raise SigmoidError(
             f"cannot write the figure {str(path)!r}: the folder {str(folder)!r} does not exist"
         )
-    if path.is_dir():
-        raise SigmoidError(f"cannot write the figure {str(path)!r}: it is a folder")
 
 
 def save_figure(thing: Any, path: str | os.PathLike[str], *, dpi: int | None = None) -> Path:
@@ -174,10 +178,6 @@ def save_figure(thing: Any, path: str | os.PathLike[str], *, dpi: int | None = N
     fig = _root_figure(thing)
     folder = path.parent
     check_output_folder(path)
-    try:
-        replaceable_path(path)
-    except OSError as error:
-        raise SigmoidError(f"cannot write the figure {str(path)!r}: {error.strerror}") from None
     try:
         with atomic_write(path) as stream:
             # No date or version stamps, so the same figure gives the same file.

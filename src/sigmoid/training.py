@@ -341,9 +341,10 @@ def train(
                 _restore(network, stepper, snapshot)
                 history.diverged = True
                 kept = f"the end of epoch {epoch}" if epoch else "before training (the initial ones)"
+                blame = suspects(eta, settings.l2, settings.l1)
                 history.stopped = (
-                    f"the cost became non-finite in epoch {epoch + 1} ({_too_large(settings, eta)} "
-                    f"probably too large); kept the weights from {kept}"
+                    f"the cost became non-finite in epoch {epoch + 1} ({blame} is probably too large); "
+                    f"kept the weights from {kept}"
                 )
                 break
             _record(history, values, eta, time.perf_counter() - started)
@@ -356,20 +357,19 @@ def train(
                 history.stopped = reason
                 break
     if not history.stopped:
-        history.stopped = f"completed {_epochs(history.epochs)}"
+        history.stopped = f"completed {epochs_text(history.epochs)}"
     return history
 
 
-def _too_large(settings: Hyperparameters, eta: float) -> str:
-    """``"learning rate 3 is"``, or ``"learning rate 3 or L1 λ₁ = 1000 is"`` with regularisation."""
-    terms = [f"learning rate {eta:g}"]
-    terms += [
-        f"{name} = {value:g}" for name, value in (("L2 λ", settings.l2), ("L1 λ₁", settings.l1)) if value
-    ]
-    return " or ".join(terms) + " is"
+def suspects(learning_rate: float, l2: float = 0.0, l1: float = 0.0) -> str:
+    """What to blame for a run that diverged or did not learn: ``"learning rate 3"``, or
+    ``"learning rate 3 or L1 λ₁ = 1000"`` with regularisation."""
+    terms = [f"learning rate {learning_rate:g}"]
+    terms += [f"{name} = {value:g}" for name, value in (("L2 λ", l2), ("L1 λ₁", l1)) if value]
+    return " or ".join(terms)
 
 
-def _epochs(count: int) -> str:
+def epochs_text(count: int) -> str:
     """``"1 epoch"``, ``"2 epochs"``."""
     return f"{count} epoch" if count == 1 else f"{count} epochs"
 
@@ -448,7 +448,7 @@ class _Tracker:
             return eta, ""
         self.since_best += 1
         if settings.early_stopping is not None and self.since_best >= settings.early_stopping:
-            return eta, f"early stopping: no improvement in {_epochs(settings.early_stopping)}"
+            return eta, f"early stopping: no improvement in {epochs_text(settings.early_stopping)}"
         if settings.learning_rate_schedule is not None and self.since_best >= settings.learning_rate_schedule:
             eta /= 2
             self.since_best = 0

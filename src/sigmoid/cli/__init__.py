@@ -59,7 +59,7 @@ def main(argv: list[str] | None = None) -> int:
         _register_subcommands()
         status = _run(argv)
         # train and plot made their files; for the others the lost output was the result.
-        made_a_file = _command_path(argv) in _FILE_MAKERS and not {"-h", "--help"} & set(argv or sys.argv[1:])
+        made_a_file = _command_path(argv) in _FILE_MAKERS and not {"-h", "--help"} & set(_words(argv))
         if status == 0 and out.lost and out.tried and not made_a_file:
             return EXIT_FAILURE
         return status
@@ -147,9 +147,13 @@ class _Forgiving:
 def _command_path(argv: list[str] | None) -> str:
     """``"sigmoid SUBCOMMAND"`` for the subcommand that ran (the group takes no valued options,
     so it is the first word that is not an option), else ``"sigmoid"``."""
-    words = sys.argv[1:] if argv is None else argv
-    name = next((word for word in words if not word.startswith("-")), None)
+    name = next((word for word in _words(argv) if not word.startswith("-")), None)
     return f"sigmoid {name}" if name in cli.commands else "sigmoid"
+
+
+def _words(argv: list[str] | None) -> list[str]:
+    """The command line's words: ``argv``, or the process's own arguments when it is None."""
+    return sys.argv[1:] if argv is None else argv
 
 
 def _one_line(error: BaseException) -> str:

@@ -13,7 +13,6 @@ way, a run that ended before its first epoch was complete replaces no model or h
 
 from __future__ import annotations
 
-import math
 import os
 import re
 import sys
@@ -27,7 +26,7 @@ import numpy as np
 from sigmoid import recipes
 from sigmoid.cli import EXIT_FAILURE
 from sigmoid.errors import ModelFileError, TrainingDiverged
-from sigmoid.training import Hyperparameters
+from sigmoid.training import Hyperparameters, epochs_text, suspects
 
 PIXELS, CLASSES = 784, 10
 #: A run whose best accuracy is no better than this has not learned (chance is 10% for 10 digits).
@@ -442,15 +441,16 @@ def _check_writable(output: Path, history_path: Path | None, plot_dir: Path | No
         io.check_writable(history_path, "the history")
     if plot_dir is not None:
         for option, path in (("-o", output), ("--history", history_path)):
-            if path is not None and _same_file(path, plot_dir):
+            if path is None:
+                continue
+            if _same_file(path, plot_dir):
                 raise click.UsageError(f"--plot {plot_dir} is the file {option} writes")
-        _check_plot_dir(plot_dir)
-        for name in FIGURES:
-            for option, path in (("-o", output), ("--history", history_path)):
-                if path is not None and _same_file(path, plot_dir / name):
+            for name in FIGURES:
+                if _same_file(path, plot_dir / name):
                     raise click.UsageError(
                         f"{option} {path} would be overwritten by the figure {name} of --plot"
                     )
+        _check_plot_dir(plot_dir)
 
 
 def _check_plot_dir(plot_dir: Path) -> None:
@@ -490,7 +490,9 @@ def _finish(recipe, network, history, outputs: Outputs, data, scale, elapsed: fl
         _, best = best_epoch(history)
         if best <= CHANCE_LEVEL:
             learned = f"at best {best:.2%}, about chance for 10 digits"
-            advice = f"{_suspects(recipe)} may be too large or too small"
+            advice = (
+                f"the {suspects(recipe.learning_rate, recipe.l2, recipe.l1)} may be too large or too small"
+            )
             click.echo(f"warning: the network did not learn ({learned}); {advice}", err=True)
     existing = [str(path) for path in outputs[:2] if path is not None and path.exists()]
     if not history.epochs and (history.interrupted or history.diverged) and existing:
@@ -504,15 +506,6 @@ def _finish(recipe, network, history, outputs: Outputs, data, scale, elapsed: fl
         _draw(recipe, network, history, outputs.plots, data, scale)
     if history.interrupted:
         raise click.Abort()  # sigmoid.cli.main reports "interrupted" and returns EXIT_INTERRUPTED (130)
-
-
-def _suspects(recipe) -> str:
-    """What to blame for a run that did not learn: the learning rate, and any regularisation."""
-    terms = [f"the learning rate {recipe.learning_rate:g}"]
-    terms += [
-        f"{name} = {value:g}" for name, value in (("λ (L2)", recipe.l2), ("λ₁ (L1)", recipe.l1)) if value
-    ]
-    return " or ".join(terms)
 
 
 def _keep_existing(history, existing: list[str]) -> None:
@@ -560,8 +553,7 @@ def _accuracy_line(recipe, history, elapsed: float) -> str:
     if history.interrupted:
         when = f"{recipe.evaluate_on} accuracy at the end of epoch {history.epochs}: {accuracy:.2%}"
     else:
-        epochs = f"{history.epochs} epoch{'s' if history.epochs != 1 else ''}"
-        when = f"final {recipe.evaluate_on} accuracy: {accuracy:.2%} after {epochs}"
+        when = f"final {recipe.evaluate_on} accuracy: {accuracy:.2%} after {epochs_text(history.epochs)}"
     return f"{when} (best {best:.2%} in epoch {epoch}); {elapsed:.1f} s"
 
 
@@ -628,7 +620,7 @@ def predict_command(model: Path, images: tuple[Path, ...]) -> None:
     failed = False
     for path in images:
         try:
-            pixels = read_digit(path, side=math.isqrt(PIXELS))
+            pixels = read_digit(path)  # 28x28: the MNIST shape was required above
         except (SigmoidError, OSError) as error:
             click.echo(f"sigmoid predict: error: {' '.join(str(error).split())}", err=True)
             failed = True
